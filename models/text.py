@@ -1,0 +1,62 @@
+"""Sentence spans over the cleaned text (character offsets, never rewritten text)."""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "insp",
+    "det", "supt", "gov", "sen", "rep", "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "no",
+    "vs", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "approx", "fig", "ft", "mt", "hon",
+}
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+_INITIAL = re.compile(r"(?:^|\s)[A-Z]$")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the full stop at `dot` closes an abbreviation or an initial."""
+    head = text[max(0, dot - 12) : dot]
+    word = re.split(r"\s", head)[-1].lower().lstrip("(\"'“")
+    return word in _ABBREVIATIONS or bool(_INITIAL.search(head))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split into sentences; blank-line and line breaks are hard boundaries.
+
+    Returns (start, end) pairs with surrounding whitespace trimmed, so
+    text[start:end] is the sentence as written.
+    """
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        base = line.start()
+        chunk = line.group()
+        cut = 0
+        for m in _END.finditer(chunk):
+            end = m.end()
+            if chunk[m.start()] == "." and _is_abbreviation(chunk, m.start()):
+                continue
+            rest = chunk[end:].lstrip()
+            if rest and not (rest[0].isupper() or rest[0] in "\"'“‘(["):
+                continue
+            spans.append((base + cut, base + end))
+            cut = end
+        spans.append((base + cut, base + len(chunk)))
+    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """The sentence span that contains a character offset."""
+    for start, end in spans:
+        if start <= offset < end:
+            return start, end
+    return (offset, offset)

@@ -1,0 +1,191 @@
+"""The `opwatch` command line: run the pipeline, predict, evaluate, query and export."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from opwatch.settings import PROJECT_ROOT, load_settings
+
+# Prefect reads its settings when first imported: keep its state inside the project.
+os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+app = typer.Typer(
+    help="opwatch: turn articles about operations against online child sexual exploitation "
+    "into DuckDB tables of entities and figures, each with its evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = typer.Option(None, "--db", help="DuckDB file (default: data/opwatch.duckdb).")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[current]}"),
+        console=err,
+        transient=False,
+    )
+
+
+@app.command()
+def run(
+    sources: list[str] = typer.Argument(
+        ..., help="Files, directories, globs, http(s) page URLs or RSS/Atom feed URLs."
+    ),
+    force: bool = typer.Option(False, "--force", help="Re-extract content already loaded."),
+    allow_private: bool = typer.Option(
+        False, "--allow-private", help="Allow fetching loopback/private addresses."
+    ),
+    db: Path | None = DbOption,
+    reports: Path | None = typer.Option(None, "--reports", help="Folder for reports."),
+) -> None:
+    """Run the whole pipeline (a Prefect flow) and load what passes validation."""
+    from flows.pipeline import pipeline
+
+    with err.status("Running the opwatch pipeline (Prefect flow)..."):
+        summary = pipeline(
+            sources=list(sources),
+            force=force,
+            allow_private=allow_private,
+            db_path=str(db) if db else None,
+            reports_dir=str(reports) if reports else None,
+        )
+    print_summary(summary)
+
+
+def print_summary(summary: dict) -> None:
+    table = Table(title=f"opwatch run {summary.get('run_id', '')}", show_header=False)
+    for key, value in summary.items():
+        table.add_row(key.replace("_", " "), str(value))
+    console.print(table)
+
+
+@app.command()
+def predict(
+    directory: Path = typer.Argument(..., help="Folder of .txt/.html articles."),
+    out: Path = typer.Option(..., "--out", help="JSONL file to write (gold format)."),
+) -> None:
+    """Clean + extract every article in DIR and write one gold-format line per file."""
+    from opwatch.predict import article_files, predict_dir, write_jsonl
+
+    settings = load_settings()
+    files = _checked_files(directory, article_files)
+    with _progress() as progress:
+        bar = progress.add_task("predict", total=len(files), current="")
+        records = predict_dir(directory, settings, _advance(progress, bar))
+    write_jsonl(records, out)
+    console.print(f"Wrote {len(records)} records to {out}")
+
+
+def _checked_files(directory: Path, lister) -> list[Path]:  # noqa: ANN001
+    try:
+        return lister(directory)
+    except FileNotFoundError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+
+
+def _advance(progress: Progress, bar):  # noqa: ANN001, ANN202
+    def on_file(path: Path, error: str | None) -> None:
+        if error:
+            err.print(f"[yellow]{path.name}[/yellow]: {error}")
+        progress.update(bar, advance=1, current=path.name)
+
+    return on_file
+
+
+@app.command("eval")
+def eval_command(
+    gold: Path = typer.Option(..., "--gold", help="Gold JSONL (see GOLD_FORMAT.md)."),
+    docs: Path = typer.Option(..., "--docs", help="Folder holding the gold's articles."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses and false hits."),
+) -> None:
+    """Predict on DOCS and score against GOLD: P/R/F1 per field, micro-averaged."""
+    from opwatch.predict import article_files, evaluate
+
+    if not gold.is_file():
+        err.print(f"[red]error:[/red] gold file not found: {gold}")
+        raise typer.Exit(2)
+    files = _checked_files(docs, article_files)
+    settings = load_settings()
+    with _progress() as progress:
+        bar = progress.add_task("eval", total=len(files), current="")
+        scores, _ = evaluate(gold, docs, settings, _advance(progress, bar))
+    table = Table(title=f"opwatch eval: {gold}")
+    for column in ("field", "P", "R", "F1", "TP", "FP", "FN"):
+        table.add_column(column, justify="left" if column == "field" else "right")
+    for name, s in scores.items():
+        table.add_row(
+            name, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}",
+            str(s.tp), str(s.fp), str(s.fn),
+        )
+    console.print(table)
+    if verbose:
+        for name, s in scores.items():
+            for doc, kind, item in s.misses:
+                console.print(f"{name:10} {kind} {doc}: {item}")
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="A read-only SQL statement."),
+    db: Path | None = DbOption,
+    csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
+) -> None:
+    """Run a read-only SQL query against the warehouse and print the result."""
+    from warehouse.query import QueryError, run_readonly
+
+    path = db or load_settings().database
+    try:
+        columns, rows = run_readonly(path, query)
+    except QueryError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    if csv:
+        import csv as csv_module
+        import sys
+
+        writer = csv_module.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+
+
+@app.command()
+def export(
+    parquet: Path = typer.Option(..., "--parquet", help="Folder for one Parquet file per table."),
+    db: Path | None = DbOption,
+) -> None:
+    """Write every table of the warehouse as Parquet."""
+    from warehouse.query import QueryError, export_parquet
+
+    path = db or load_settings().database
+    try:
+        written = export_parquet(path, parquet)
+    except QueryError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    for file in written:
+        console.print(str(file))
+
+
+if __name__ == "__main__":
+    app()

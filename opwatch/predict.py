@@ -1,0 +1,83 @@
+"""predict and eval: clean + extract every article in a folder, without the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from opwatch.gold import to_gold
+from opwatch.records import Article, Extraction
+from opwatch.scoring import FieldScore, score
+from opwatch.settings import Settings
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def article_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise FileNotFoundError(f"not a directory: {directory}")
+    return sorted(
+        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+    )
+
+
+def predict_file(path: Path, settings: Settings) -> tuple[dict[str, Any], str | None]:
+    """One gold-format record for a file, plus an error message when it could not be read."""
+    from tasks.clean import clean
+    from tasks.extract import extract_facts
+    from tasks.ingest import read_file
+
+    document = read_file(path, settings)
+    if not hasattr(document, "text"):  # a Problem
+        return to_gold(path.name, None), getattr(document, "message", str(document))
+    cleaned = clean(document, "predict", datetime.now(UTC))
+    if not isinstance(cleaned, Article):
+        return to_gold(path.name, None), cleaned.message
+    entities, figures = extract_facts(cleaned, settings)
+    return to_gold(path.name, Extraction(cleaned, entities, figures)), None
+
+
+def predict_dir(
+    directory: Path,
+    settings: Settings,
+    on_file: Callable[[Path, str | None], None] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Records keyed by file name; `on_file` is told of each file (for progress bars)."""
+    records: dict[str, dict[str, Any]] = {}
+    for path in article_files(directory):
+        record, error = predict_file(path, settings)
+        records[path.name] = record
+        if on_file:
+            on_file(path, error)
+    return records
+
+
+def write_jsonl(records: dict[str, dict[str, Any]], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as handle:
+        for record in records.values():
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def read_gold(path: Path) -> dict[str, dict[str, Any]]:
+    gold: dict[str, dict[str, Any]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise ValueError(f"{path}:{number}: not valid JSON ({error})") from error
+                gold[record["doc"]] = record
+    return gold
+
+
+def evaluate(
+    gold_path: Path, docs: Path, settings: Settings, on_file: Callable | None = None
+) -> tuple[dict[str, FieldScore], dict[str, dict[str, Any]]]:
+    gold = read_gold(gold_path)
+    predictions = predict_dir(docs, settings, on_file)
+    return score(predictions, gold), predictions

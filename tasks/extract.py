@@ -1,0 +1,70 @@
+"""Extract stage: NER spans -> normalised entities, plus figures, for one article.
+
+The NER model is loaded once per process (models.ner.tagger.get_tagger caches it) and
+results are cached by Prefect on (article_id, model version), so re-runs are cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from prefect import task
+
+from opwatch import __version__
+from opwatch.records import Article, Entity, Figure
+from opwatch.settings import PROJECT_ROOT, Settings
+
+# Files whose content changes what extraction returns: hashed into the cache key.
+_MODEL_FILES = ("models/ner/weights", "models/figures/weights", "models/gazetteers")
+
+
+@lru_cache(maxsize=8)
+def model_version(ner_model: str | None = None, backend: str = "torch") -> str:
+    """A short digest of the shipped model files, gazetteers and the code version."""
+    digest = hashlib.sha256(f"{__version__}|{ner_model}|{backend}".encode())
+    for rel in _MODEL_FILES:
+        root = PROJECT_ROOT / rel
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+        for path in files:
+            digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+            digest.update(_file_digest(path).encode())
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def extract_facts(article: Article, settings: Settings) -> tuple[list[Entity], list[Figure]]:
+    """Entities and figures found in one cleaned article (offsets into article.text)."""
+    from models.figures import extract_figures
+    from models.ner.tagger import get_tagger
+    from models.normalize import normalise_entities
+
+    tagger = get_tagger(settings.ner_model, settings.ner_backend)
+    spans = tagger.tag([article.text])[0]
+    entities = normalise_entities(article.text, spans, article.article_id)
+    figures = extract_figures(article.text, article.article_id, method=settings.role_classifier)
+    return entities, figures
+
+
+def _cache_key(context, parameters) -> str:  # noqa: ANN001 - Prefect's signature
+    article: Article = parameters["article"]
+    settings: Settings = parameters["settings"]
+    return f"extract-{article.article_id}-{model_version(settings.ner_model, settings.ner_backend)}"
+
+
+extract_task = task(
+    name="extract",
+    cache_key_fn=_cache_key,
+    persist_result=True,
+    task_run_name="extract-{article.article_id:.12}",
+)(extract_facts)
+
