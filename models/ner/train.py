@@ -220,10 +220,10 @@ def main(argv: list[str] | None = None) -> None:
         history.append({"epoch": epoch, "step": step, "valid_f1": f1,
                         "elapsed_s": round(time.time() - t0)})
         print(f"== epoch {epoch} valid\n{format_scores(scores)}", flush=True)
-        model.save(scratch / f"epoch{epoch}", tok)
+        model.save(scratch / f"epoch{epoch}", tok, {"max_length": cfg["max_length"]})
         if f1 > best_f1:
             best_f1, best_epoch = f1, epoch
-            model.save(out_dir, tok, {"trained_epochs": epoch})
+            model.save(out_dir, tok, {"trained_epochs": epoch, "max_length": cfg["max_length"]})
             print(f"saved best (epoch {epoch}, valid F1 {f1:.4f}) to {out_dir}", flush=True)
         if step >= total:
             break

@@ -1,0 +1,272 @@
+"""NER inference over whole articles with exact character offsets.
+
+Text is split into words by a regex over the original string (punctuation apart), the
+words are sub-tokenised, cut into overlapping windows that fit the model, and each
+sub-token keeps the prediction of the window where it sits most centrally. Labels are
+decided per word (first sub-token), so spans never cut through a word.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
+BACKENDS = ("torch", "int8")
+# Dotted abbreviations (U.S.), words with inner . & - or apostrophes (but not a
+# trailing possessive 's), the possessive itself, or any other single character.
+WORD_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[.&-]\w+|['’](?!s\b)\w+)*|['’]s\b|[^\w\s]")
+_TYPE_ALIASES = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "ORGANIZATION": "ORG",
+                 "ORGANISATION": "ORG", "LOC": "LOC", "LOCATION": "LOC", "GPE": "LOC",
+                 "MISC": "MISC", "MISCELLANEOUS": "MISC"}
+
+
+class NerModelError(RuntimeError):
+    """The NER model cannot be found or loaded (see OPWATCH_NER_MODEL / _BACKEND)."""
+
+
+@dataclass(frozen=True)
+class NerSpan:
+    label: str  # PER | ORG | LOC | MISC
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+def split_words(text: str) -> list[tuple[int, int]]:
+    """Character (start, end) of each word; punctuation marks are words of their own."""
+    return [m.span() for m in WORD_RE.finditer(text)]
+
+
+def _normalise_label(label: str) -> tuple[str, str]:
+    """('B'|'I'|'O', TYPE) for IOB2, IOB1 or plain labels; unknown types become O."""
+    prefix, sep, typ = label.partition("-")
+    if not sep or prefix.upper() not in ("B", "I", "E", "S", "L", "U"):
+        prefix, typ = "I", label  # plain label: neighbours of one type join
+    typ = _TYPE_ALIASES.get(typ.upper(), "")
+    if not typ:
+        return "O", ""
+    return ("B" if prefix.upper() in ("B", "S", "U") else "I"), typ
+
+
+class NerTagger:
+    """Load once, then call :meth:`tag` on any number of texts of any length."""
+
+    def __init__(self, model: Any, tokenizer: Any, labels: list[str], *, cased: bool,
+                 window: int, backend: str, source: str) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.labels = labels
+        self.cased = cased  # opwatch casing model (takes shape ids)
+        self.window = window  # sub-tokens per window, specials included
+        self.backend = backend
+        self.source = source
+        self.batch_size = 32
+        self._norm = [_normalise_label(lab) for lab in labels]
+        self._constrained = cased  # our model is IOB2: decode under IOB2 constraints
+
+    # ---------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, name_or_path: str | None = None, backend: str = "torch") -> NerTagger:
+        if backend not in BACKENDS:
+            raise NerModelError(f"unknown NER backend {backend!r}: set OPWATCH_NER_BACKEND "
+                                f"to one of {', '.join(BACKENDS)}")
+        import torch
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        source = str(name_or_path) if name_or_path else str(SHIPPED_DIR)
+        path = Path(source).expanduser()
+        looks_local = path.exists() or source.startswith((".", "/", "~")) or name_or_path is None
+        if looks_local and not path.is_dir():
+            raise NerModelError(f"NER model directory not found: {source}; set "
+                                "OPWATCH_NER_MODEL to a model directory or a hub id")
+        try:
+            if (path / "opwatch_ner.json").is_file():
+                from models.ner.modeling import CasedBertTokenClassifier
+
+                marker = json.loads((path / "opwatch_ner.json").read_text())
+                model = CasedBertTokenClassifier.load(path)
+                tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+                labels = list(marker["labels"])
+                cased, window = True, int(marker.get("max_length", 128))
+            else:
+                kw = {"local_files_only": True} if looks_local else {}
+                ref = str(path) if looks_local else source
+                model = AutoModelForTokenClassification.from_pretrained(ref, **kw).eval()
+                tok = AutoTokenizer.from_pretrained(ref, **kw)
+                n = model.config.num_labels
+                labels = [model.config.id2label[i] for i in range(n)]
+                limit = min(getattr(model.config, "max_position_embeddings", 512), 512)
+                cased, window = False, min(256, limit)
+        except NerModelError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any load failure is a setting problem
+            raise NerModelError(f"cannot load NER model {source!r} ({exc.__class__.__name__}: "
+                                f"{str(exc)[:300]}); set OPWATCH_NER_MODEL to a valid "
+                                "token-classification model directory or hub id") from exc
+        if not getattr(tok, "is_fast", False):
+            raise NerModelError(f"NER model {source!r} has no fast tokenizer; set "
+                                "OPWATCH_NER_MODEL to a model that ships tokenizer.json")
+        if backend == "int8":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = torch.ao.quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8)
+        return cls(model.eval(), tok, labels, cased=cased, window=window,
+                   backend=backend, source=source)
+
+    # -------------------------------------------------------------- inference
+    def tag(self, texts: list[str]) -> list[list[NerSpan]]:
+        """Entity spans for each text, with exact character offsets into it."""
+        docs = [self._prepare(t) for t in texts]
+        windows = [(d, s, e) for d, doc in enumerate(docs) for s, e in doc["windows"]]
+        self._run(docs, windows)
+        return [self._decode(text, doc) for text, doc in zip(texts, docs, strict=True)]
+
+    def _prepare(self, text: str) -> dict[str, Any]:
+        from models.ner.modeling import word_shape
+
+        words = split_words(text)
+        strings = [text[s:e] for s, e in words]
+        ids: list[int] = []
+        word_of: list[int] = []
+        if strings:
+            enc = self.tokenizer(strings, is_split_into_words=True, add_special_tokens=False)
+            ids = list(enc["input_ids"])
+            word_of = [w if w is not None else -1 for w in enc.word_ids()]
+        shapes = [word_shape(strings[w]) if w >= 0 else 0 for w in word_of]
+        content = self.window - 2
+        margin = content // 4
+        step = max(1, content - 2 * margin)
+        spans, start = [], 0
+        while ids:
+            spans.append((start, min(start + content, len(ids))))
+            if start + content >= len(ids):
+                break
+            start += step
+        return {"words": words, "ids": ids, "word_of": word_of, "shapes": shapes,
+                "windows": spans, "probs": [None] * len(ids), "centrality": [-1] * len(ids)}
+
+    def _run(self, docs: list[dict[str, Any]], windows: list[tuple[int, int, int]]) -> None:
+        import torch
+
+        tok = self.tokenizer
+        windows = sorted(windows, key=lambda w: w[2] - w[1])
+        with torch.inference_mode():
+            for i in range(0, len(windows), self.batch_size):
+                batch = windows[i:i + self.batch_size]
+                width = max(e - s for _, s, e in batch) + 2
+                ids = torch.full((len(batch), width), tok.pad_token_id or 0, dtype=torch.long)
+                shapes = torch.zeros_like(ids)
+                mask = torch.zeros_like(ids)
+                for row, (d, s, e) in enumerate(batch):
+                    n = e - s
+                    ids[row, 0], ids[row, n + 1] = tok.cls_token_id, tok.sep_token_id
+                    ids[row, 1:n + 1] = torch.tensor(docs[d]["ids"][s:e])
+                    shapes[row, 1:n + 1] = torch.tensor(docs[d]["shapes"][s:e])
+                    mask[row, : n + 2] = 1
+                probs = self._forward(ids, mask, shapes).softmax(-1)
+                for row, (d, s, e) in enumerate(batch):
+                    doc = docs[d]
+                    for k in range(e - s):
+                        p = s + k
+                        central = min(k, e - s - 1 - k)
+                        if central > doc["centrality"][p]:
+                            doc["centrality"][p] = central
+                            doc["probs"][p] = probs[row, k + 1]
+
+    def _forward(self, ids: Any, mask: Any, shapes: Any) -> Any:
+        if self.cased:
+            return self.model(ids, mask, shapes)
+        kwargs = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in getattr(self.tokenizer, "model_input_names", []):
+            kwargs["token_type_ids"] = ids.new_zeros(ids.shape)
+        return self.model(**kwargs).logits
+
+    def _decode(self, text: str, doc: dict[str, Any]) -> list[NerSpan]:
+        import torch
+
+        words = doc["words"]
+        first: dict[int, int] = {}
+        for p, w in enumerate(doc["word_of"]):
+            if w >= 0 and w not in first:
+                first[w] = p
+        if not first:
+            return []
+        order = sorted(first)
+        probs = torch.stack([doc["probs"][first[w]] for w in order])
+        if self._constrained:
+            best = _viterbi(probs.clamp_min(1e-9).log(), self._transition_mask())
+        else:
+            best = probs.argmax(-1).tolist()
+        tags = ["O"] * len(words)
+        conf = [0.0] * len(words)
+        for j, w in enumerate(order):
+            prefix, typ = self._norm[best[j]]
+            tags[w] = "O" if prefix == "O" else f"{prefix}-{typ}"
+            conf[w] = float(probs[j, best[j]])
+        return self._spans(text, words, tags, conf)
+
+    @staticmethod
+    def _spans(text: str, words: list[tuple[int, int]], tags: list[str],
+               conf: list[float]) -> list[NerSpan]:
+        out: list[NerSpan] = []
+        cur: list[int] = []
+        cur_type = ""
+        for i, tag in enumerate(tags + ["O"]):
+            prefix, _, typ = tag.partition("-")
+            if cur and (prefix in ("O", "B") or typ != cur_type):
+                s, e = words[cur[0]][0], words[cur[-1]][1]
+                score = sum(conf[k] for k in cur) / len(cur)
+                out.append(NerSpan(cur_type, s, e, text[s:e], round(score, 4)))
+                cur, cur_type = [], ""
+            if prefix in ("B", "I"):
+                cur.append(i)
+                cur_type = typ
+        return out
+
+    def _transition_mask(self) -> Any:
+        import torch
+
+        n = len(self.labels)
+        ok = torch.ones(n, n, dtype=torch.bool)
+        for i, (pi, ti) in enumerate(self._norm):
+            for j, (pj, tj) in enumerate(self._norm):
+                if pj == "I" and (pi == "O" or ti != tj):
+                    ok[i, j] = False
+        start = torch.tensor([p != "I" for p, _ in self._norm])
+        return ok, start
+
+
+def _viterbi(logp: Any, masks: tuple[Any, Any]) -> list[int]:
+    """IOB2-constrained best path over word log-probabilities (n_words x n_labels)."""
+    import torch
+
+    ok, start = masks
+    trans = torch.where(ok, 0.0, float("-inf"))
+    score = torch.where(start, logp[0], torch.tensor(float("-inf")))
+    back = []
+    for row in logp[1:]:
+        cand = score[:, None] + trans  # prev x cur
+        score, ptr = cand.max(0)
+        score = score + row
+        back.append(ptr)
+    path = [int(score.argmax())]
+    for ptr in reversed(back):
+        path.append(int(ptr[path[-1]]))
+    return path[::-1]
+
+
+@lru_cache(maxsize=4)
+def get_tagger(name_or_path: str | None = None, backend: str | None = None) -> NerTagger:
+    """Process-wide cached tagger; unset arguments fall back to OPWATCH_NER_MODEL /
+    OPWATCH_NER_BACKEND, then to the shipped weights on the fp32 torch backend."""
+    name = name_or_path or os.environ.get("OPWATCH_NER_MODEL") or None
+    return NerTagger.load(name, backend or os.environ.get("OPWATCH_NER_BACKEND") or "torch")
