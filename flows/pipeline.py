@@ -54,5 +54,6 @@ def pipeline(
     )
 
     outcome = validate_task(batch, run_id, started, settings.reports)
-    load_task(settings.database, run_id, outcome, started, sources, len(deduped.already_loaded))
-    return report_task(outcome, run_id, settings, len(deduped.already_loaded))
+    skipped = len(deduped.already_loaded)
+    loaded = load_task(settings.database, run_id, outcome, started, sources, skipped)
+    return report_task(outcome, loaded, settings.database, skipped)

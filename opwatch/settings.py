@@ -24,6 +24,7 @@ class Settings:
     role_classifier: str = "combined"  # rules | transformer | combined
     max_bytes: int = 5_000_000  # size cap for files and HTTP responses
     fetch_timeout: float = 20.0  # seconds per HTTP request
+    fetch_attempts: int = 3  # tries per URL for transient errors (5xx, 429, timeouts)
     allow_private: bool = False  # allow fetching loopback/private addresses
     max_workers: int = 4  # thread pool size for per-article tasks
     user_agent: str = "opwatch/0.1 (+text-only research crawler)"

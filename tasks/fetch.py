@@ -23,8 +23,13 @@ from opwatch.settings import Settings
 
 TEXT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 FEED_TYPES = frozenset(
-    {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
-     "application/rdf+xml"}
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/xml",
+        "text/xml",
+        "application/rdf+xml",
+    }
 )
 ACCEPT = (
     "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/rss+xml;q=0.8,"
@@ -32,10 +37,45 @@ ACCEPT = (
 )
 # Paths with these suffixes are media or binaries: refused before any request.
 MEDIA_SUFFIXES = (
-    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".svg", ".ico", ".tif", ".tiff",
-    ".heic", ".avif", ".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".wmv", ".flv",
-    ".mpg", ".mpeg", ".3gp", ".m3u8", ".ts", ".mp3", ".wav", ".ogg", ".m4a", ".pdf",
-    ".zip", ".rar", ".7z", ".gz", ".tar", ".exe", ".dmg", ".iso", ".torrent",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".bmp",
+    ".svg",
+    ".ico",
+    ".tif",
+    ".tiff",
+    ".heic",
+    ".avif",
+    ".mp4",
+    ".m4v",
+    ".mov",
+    ".avi",
+    ".mkv",
+    ".webm",
+    ".wmv",
+    ".flv",
+    ".mpg",
+    ".mpeg",
+    ".3gp",
+    ".m3u8",
+    ".ts",
+    ".mp3",
+    ".wav",
+    ".ogg",
+    ".m4a",
+    ".pdf",
+    ".zip",
+    ".rar",
+    ".7z",
+    ".gz",
+    ".tar",
+    ".exe",
+    ".dmg",
+    ".iso",
+    ".torrent",
 )
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
@@ -75,7 +115,11 @@ def _blocked(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 def check_url(url: str, allow_private: bool = False) -> None:
     """Raise FetchError unless `url` is http(s), not a media file, and resolves publicly."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:  # a malformed host or port
+        raise FetchError("E016", f"{url}: {exc}") from exc
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise FetchError("E016", url)
     if parts.path.lower().endswith(MEDIA_SUFFIXES):
@@ -87,7 +131,7 @@ def check_url(url: str, allow_private: bool = False) -> None:
         addresses = [ipaddress.ip_address(host)]
     except ValueError:
         try:
-            infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+            infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
         except (socket.gaierror, UnicodeError) as exc:
             raise FetchError("E014", f"cannot resolve {host}: {exc}") from exc
         addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]

@@ -168,6 +168,7 @@ def test_offsets_exact_and_whole_words(shipped) -> None:
 
 
 # ----------------------------------------------------------------- CoNLL floor (6)
+@pytest.mark.shared
 @needs_shipped
 @pytest.mark.skipif(not CONLL_TEST.is_file(), reason="needs ../shared (CoNLL-2003)")
 def test_shipped_f1_on_conll_test_head(shipped) -> None:

@@ -19,18 +19,54 @@ from dataclasses import dataclass, replace
 from models.figures.units import detect_unit
 
 _SMALL = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _SCALES = {
-    "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "lakh": 1e5, "crore": 1e7, "mn": 1e6, "bn": 1e9, "m": 1e6, "k": 1e3,
+    "hundred": 100,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "lakh": 1e5,
+    "crore": 1e7,
+    "mn": 1e6,
+    "bn": 1e9,
+    "m": 1e6,
+    "k": 1e3,
 }
-_WORD = "|".join(sorted([*_SMALL, "hundred", "thousand", "million", "billion", "trillion",
-                         "dozen"], key=len, reverse=True))
+_WORD = "|".join(
+    sorted(
+        [*_SMALL, "hundred", "thousand", "million", "billion", "trillion", "dozen"],
+        key=len,
+        reverse=True,
+    )
+)
 _WORDS_RE = re.compile(
     rf"\b(?:an?\s+(?=(?:hundred|thousand|million|billion|dozen)\b))?(?:{_WORD})"
     rf"(?:(?:\s+and\s+|[\s-]+)(?:{_WORD}))*\b",
@@ -40,7 +76,7 @@ _SCALE_WORD = r"(?:million|billion|trillion|thousand|hundred|dozen|lakh|crore|mn
 _DIGITS_RE = re.compile(
     r"(?<![\w.,/:+-])(?P<num>"
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)"  # 1,700 / 1,234.5
-    r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,.]\d)"  # 150 000 (thin/nbsp too)
+    r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d|[,.]\d)"  # 150 000 (thin/nbsp too)
     r"|\d{1,3}(?:\.\d{3})+(?![\d,]\d)"  # 18.000 (thousands unless a scale follows)
     r"|\d+(?:[.,]\d+)?"
     r")(?P<scale>\s*(?:" + _SCALE_WORD + r")\b|\s+dozen\b)?"
@@ -55,15 +91,17 @@ _VAGUE_RE = re.compile(
 # Withheld numbers: "2xx", "xxx", "XX" standing alone (not inside e-mail addresses).
 _REDACTED_RE = re.compile(r"(?<![\w@.])(?:\d+[xX]{1,3}|[xX]{2,4}(?:,[xX]{3})*)(?![\w@]|\.\w)")
 
-_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
-           r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
+    r"Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 # Spans that are never counts: dates, times, phone numbers, postcodes, percentages.
 _NOT_COUNTS = re.compile(
     rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?:,?\s+\d{{4}})?"
     r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b"
     r"|\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|hrs?|h)?(?!\d)|\b\d{1,2}\s*[ap]\.m\.|\b\d{1,2}\s*[ap]m\b"
-    r"|\+\d[\d\s()./-]{6,}\d|\(0\)\d[\d\s-]*\d"
+    r"|\+\d[\d\s()./-]{6,}\d|\(0\)\d[\d\s-]*\d|\b0\d{2,4}[\s-]\d{3}[\s-]?\d{3,4}\b"
     r"|\b\d{4}\s?[A-Z]{2}\b|\b[A-Z]{1,2}\d{1,2}[A-Z]?\s\d[A-Z]{2}\b"
     r"|\b(?:P\.?\s?O\.?\s*)?Box\s+\d[\d ]*|\b(?:No|Nr|Art|Article|Section|Rule)\.?\s+\d+"
     r"|\d+(?:[.,]\d+)?\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b)"
@@ -75,15 +113,25 @@ _YEAR_NOUNS = re.compile(
 _LETTER_SUFFIX = re.compile(r"[A-Za-z]+")
 _UNIT_SUFFIXES = {"tb", "gb", "mb", "pb", "kb", "m", "k", "bn", "mn", "s"}
 _QUAL_BEFORE = [
-    ("at_least", r"(?:more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|no\s+fewer\s+than|"
-                 r"no\s+less\s+than|just\s+over|well\s+over|above|a\s+minimum\s+of)"),
-    ("at_most", r"(?:up\s+to|fewer\s+than|less\s+than|under|at\s+most|no\s+more\s+than|"
-                r"just\s+under|a\s+maximum\s+of|below)"),
-    ("approx", r"(?:almost|nearly|about|some|around|approximately|roughly|an\s+estimated|"
-               r"estimated|close\s+to|approx\.|circa|c\.|more\s+or\s+less|around\s+about)"),
+    (
+        "at_least",
+        r"(?:more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|no\s+fewer\s+than|"
+        r"no\s+less\s+than|just\s+over|well\s+over|above|a\s+minimum\s+of)",
+    ),
+    (
+        "at_most",
+        r"(?:up\s+to|fewer\s+than|less\s+than|under|at\s+most|no\s+more\s+than|"
+        r"just\s+under|a\s+maximum\s+of|below)",
+    ),
+    (
+        "approx",
+        r"(?:almost|nearly|about|some|around|approximately|roughly|an\s+estimated|"
+        r"estimated|close\s+to|approx\.|circa|c\.|more\s+or\s+less|around\s+about)",
+    ),
 ]
-_QUAL_RES = [(q, re.compile(rf"\b{p}\s*(?:the\s+)?[$€£¥]?$", re.IGNORECASE))
-             for q, p in _QUAL_BEFORE]
+_QUAL_RES = [
+    (q, re.compile(rf"\b{p}\s*(?:US|A|C|NZ|HK)?[$€£¥]?$", re.IGNORECASE)) for q, p in _QUAL_BEFORE
+]
 _QUAL_AFTER = re.compile(r"^(?:\+|\s+or\s+more\b|\s+plus\b|\s+or\s+so\b|\s+odd\b)")
 
 
@@ -132,7 +180,8 @@ def _digits_value(num: str, scale: str | None) -> float:
         if re.fullmatch(r"\d{1,3}(?:" + re.escape(sep) + r"\d{3})+(?:\.\d+)?", s):
             s = s.replace(sep, "")
     if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", s) or (
-        re.fullmatch(r"\d{1,3}\.\d{3}", s) and not scale):
+        re.fullmatch(r"\d{1,3}\.\d{3}", s) and not scale
+    ):
         s = s.replace(".", "")  # European thousands separator
     s = s.replace(",", ".")  # "1,5 million": a decimal comma
     value = float(s)
@@ -217,8 +266,9 @@ def scan_numbers(text: str) -> list[ParsedNumber]:
     cands = _digit_candidates(text, blocked) + _word_candidates(text, blocked)
     for m in _REDACTED_RE.finditer(text):
         if not _overlaps(blocked, m.start(), m.end()):
-            cands.append(ParsedNumber(m.start(), m.end(), m.group(), None, "exact", None,
-                                      redacted=True))
+            cands.append(
+                ParsedNumber(m.start(), m.end(), m.group(), None, "exact", None, redacted=True)
+            )
     for m in _VAGUE_RE.finditer(text):
         cands.append(ParsedNumber(m.start(), m.end(), m.group(), None, "approx", None, vague=True))
     cands.sort(key=lambda p: (p.start, -(p.end - p.start)))
@@ -246,7 +296,8 @@ def _mark_ranges(text: str, nums: list[ParsedNumber]) -> list[ParsedNumber]:
         gap = text[a.end : b.start]
         between = re.search(r"\bbetween\s+$", text[max(0, a.start - 10) : a.start], re.I)
         if (between and re.fullmatch(r"\s+and\s+", gap)) or re.fullmatch(
-                r"\s*(?:-|–|—|to)\s*", gap):
+            r"\s*(?:-|–|—|to)\s*", gap
+        ):
             out[i] = replace(a, qualifier="at_least", unit=a.unit or b.unit)
             out[i + 1] = replace(b, qualifier="at_most")
     return out

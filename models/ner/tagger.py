@@ -223,9 +223,15 @@ class NerTagger:
         for i, tag in enumerate(tags + ["O"]):
             prefix, _, typ = tag.partition("-")
             if cur and (prefix in ("O", "B") or typ != cur_type):
-                s, e = words[cur[0]][0], words[cur[-1]][1]
-                score = sum(conf[k] for k in cur) / len(cur)
-                out.append(NerSpan(cur_type, s, e, text[s:e], round(score, 4)))
+                # quotes or brackets at a span's edge are not part of the name
+                while cur and not any(c.isalnum() for c in text[slice(*words[cur[-1]])]):
+                    cur.pop()
+                while cur and not any(c.isalnum() for c in text[slice(*words[cur[0]])]):
+                    cur.pop(0)
+                if cur:
+                    s, e = words[cur[0]][0], words[cur[-1]][1]
+                    score = sum(conf[k] for k in cur) / len(cur)
+                    out.append(NerSpan(cur_type, s, e, text[s:e], round(score, 4)))
                 cur, cur_type = [], ""
             if prefix in ("B", "I"):
                 cur.append(i)

@@ -1,0 +1,42 @@
+"""Validate stage: GX checkpoints over expectations/ suites, plus a thin Prefect task."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from expectations.runner import ValidationOutcome, validate_batch
+from opwatch.records import Article, Entity, Figure, Problem
+
+__all__ = ["ValidationOutcome", "validate", "validate_batch", "validate_task"]
+
+
+class BatchLike(Protocol):
+    """What extract hands over (tasks.assemble.Batch)."""
+
+    articles: list[Article]
+    entities: list[Entity]
+    figures: list[Figure]
+    problems: list[Problem]
+
+
+def validate(
+    batch: BatchLike, run_id: str, run_date: date, reports_dir: Path | str
+) -> ValidationOutcome:
+    """Run the GX suites on one assembled batch (its problems become quarantine rows)."""
+    return validate_batch(
+        batch.articles,
+        batch.entities,
+        batch.figures,
+        run_id,
+        run_date,
+        Path(reports_dir),
+        problems=batch.problems,
+    )
+
+
+validate_task = task(name="validate", cache_policy=NO_CACHE)(validate)

@@ -1,0 +1,150 @@
+"""Roles, qualifiers, scope, ellipsis and redaction of extracted figures."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from models.figures import METHODS, extract_figures
+from models.figures.evaluate import DATA_DIR, role_accuracy, score_articles
+from models.text import sentence_spans
+from opwatch.records import FIGURE_ROLES, QUALIFIERS, Figure
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds"
+SEEDS_F1_FLOOR = 0.90  # combined reaches 0.95 on the dev seeds (models/figures/README.md)
+TEST_ACC_FLOOR = 0.90  # combined reaches 0.93 on data/role_test.jsonl
+
+
+@pytest.fixture(scope="module", autouse=True)
+def encoder() -> Iterator[None]:
+    """Load the encoder and head once for the module, offline, on one thread."""
+    import torch
+
+    from models.figures.roles_model import load_encoder, load_head
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    load_encoder()
+    load_head()
+    yield
+    torch.set_num_threads(threads)
+
+
+def _by_text(figures: list[Figure]) -> dict[str, Figure]:
+    return {f.text: f for f in figures}
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_contract(method: str) -> None:
+    text = (
+        "Police in Spain arrested 38 people.\nThe man, 45, was charged with "
+        "12 offences. About 2xx suspects were identified and hundreds of images seized."
+    )
+    spans = sentence_spans(text)
+    for f in extract_figures(text, "doc", method=method):
+        assert text[f.start : f.end] == f.text
+        assert (f.sentence_start, f.sentence_end) in spans
+        assert f.role in FIGURE_ROLES and f.qualifier in QUALIFIERS
+        assert (f.value is None) == (f.redacted or f.text == "hundreds")
+        assert 0.0 <= f.score <= 1.0
+        assert f.method in METHODS
+        assert f.article_id == "doc"
+
+
+def test_unknown_method() -> None:
+    with pytest.raises(ValueError, match="role classifier"):
+        extract_figures("Police arrested 3 men.", "doc", method="magic")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "role"),
+    [
+        ("Officers in Lyon detained 14 suspects on Tuesday.", "14", "arrests"),
+        ("The sweep led to 96 arrests across the country.", "96", "arrests"),
+        ("Investigators have identified 310 suspects in Europe.", "310", "suspects_identified"),
+        ("A grand jury indicted 12 men on Friday.", "12", "charged"),
+        ("Nine of the defendants have been convicted.", "Nine", "convicted"),
+        ("Police said 41 children had been safeguarded.", "41", "victims_rescued"),
+        ("Officers shut down five websites used by the group.", "five", "websites_closed"),
+        ("The forum had more than 8,000 members.", "8,000", "members"),
+        ("The operation targeted 230 suspected offenders.", "230", "targeted"),
+        ("Police from 17 countries took part in the action.", "17", "countries_involved"),
+        ("Officers seized 3 TB of material from his flat.", "3", "data_seized"),
+        ("Police recovered 45,000 images from his laptop.", "45,000", "media_seized"),
+        ("He made 20,000 euros from selling access.", "20,000", "money"),
+        ("The suspect, 52, denied the charges.", "52", "other"),
+        ("He was jailed for nine years.", "nine", "other"),
+        ("The 28-year-old was arrested at home.", "28", "other"),
+    ],
+)
+def test_roles_combined(sentence: str, surface: str, role: str) -> None:
+    figure = _by_text(extract_figures(sentence, "doc"))[surface]
+    assert figure.role == role
+
+
+def test_ellipsis_and_scope() -> None:
+    text = (
+        "Worldwide, 95 suspects were detained, 40 of them in Poland. Police in Chile "
+        "arrested 12 people, with 5 more in Peru."
+    )
+    figs = _by_text(extract_figures(text, "doc"))
+    assert [figs[k].role for k in ("95", "40", "12", "5")] == ["arrests"] * 4
+    assert figs["95"].scope_code is None
+    assert (figs["40"].scope_code, figs["40"].scope_text) == ("PL", "Poland")
+    assert figs["5"].scope_code == "PE"
+
+
+def test_scope_list_of_countries_is_not_a_scope() -> None:
+    text = "The network had 9,000 members in the UK, Canada and Australia."
+    assert _by_text(extract_figures(text, "doc"))["9,000"].scope_code is None
+
+
+def test_redacted_placeholders_get_roles() -> None:
+    text = (
+        "2xx suspects identified and xxx arrested\n\nThe operation allowed the "
+        "identification of XXX suspects and the arrest of XXX suspects in the XX "
+        "participating countries."
+    )
+    figs = [f for f in extract_figures(text, "doc") if f.redacted]
+    assert [(f.text, f.role) for f in figs] == [
+        ("2xx", "suspects_identified"),
+        ("xxx", "arrests"),
+        ("XXX", "suspects_identified"),
+        ("XXX", "arrests"),
+        ("XX", "countries_involved"),
+    ]
+    assert all(f.value is None for f in figs)
+
+
+def test_qualifiers_and_vague() -> None:
+    text = "More than 250 people were arrested and hundreds of children were rescued."
+    figs = _by_text(extract_figures(text, "doc"))
+    assert figs["250"].qualifier == "at_least" and figs["250"].role == "arrests"
+    assert figs["hundreds"].value is None and not figs["hundreds"].redacted
+
+
+def test_role_test_accuracy() -> None:
+    acc, n, _ = role_accuracy(DATA_DIR / "role_test.jsonl", "combined")
+    assert n >= 100 and acc >= TEST_ACC_FLOOR
+
+
+@pytest.mark.skipif(not (SEEDS / "gold.jsonl").exists(), reason="needs ../shared/eval/seeds")
+def test_seeds_f1_and_redacted() -> None:
+    score, redacted = score_articles(SEEDS, "combined")
+    assert score.f1 >= SEEDS_F1_FLOOR, score.errors
+    got = sorted((r["role"], r["text"]) for r in redacted if r["doc"].startswith("004"))
+    assert got == sorted(
+        [
+            ("suspects_identified", "2xx"),
+            ("arrests", "xxx"),
+            ("countries_involved", "xx"),
+            ("suspects_identified", "XXX"),
+            ("arrests", "XXX"),
+            ("countries_involved", "XX"),
+        ]
+    )
+    assert all(r["value"] is None for r in redacted)

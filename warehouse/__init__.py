@@ -1,0 +1,1 @@
+"""DuckDB warehouse: numbered migrations, views, the loader and read-only queries."""

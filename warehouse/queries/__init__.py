@@ -1,0 +1,1 @@
+"""Example analyst queries (a package only so that the .sql files ship with the wheel)."""
