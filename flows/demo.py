@@ -16,8 +16,8 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
 def main() -> None:
-    from opwatch.cli import print_summary
     from flows.pipeline import pipeline
+    from opwatch.cli import print_summary
 
     samples = PROJECT_ROOT / "examples" / "articles"
     summary = pipeline(sources=[str(samples)])

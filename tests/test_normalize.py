@@ -188,6 +188,21 @@ def test_ner_organisations_agency_or_not() -> None:
     assert "Reuters" in orgs
 
 
+def test_descriptions_and_headlines_are_not_agencies() -> None:
+    text = ("Paedophile Ring Smashed By Global Police Operation\n"
+            "Thai police and state police forces took part. The DOJ declined to comment.")
+    found = ents(text, ("ORG", "Thai police"), ("ORG", "state police"))
+    assert canon(found, "agency") == set() and canon(found, "organization") == set()
+    assert codes(found) == {"TH"}
+
+
+def test_local_force_stops_at_a_person() -> None:
+    text = "Sergeant Dave Pearson of Auckland police said the site was closed."
+    found = ents(text, ("PER", "Dave Pearson"))
+    assert canon(found, "agency") == {"Auckland Police"}
+    assert canon(found, "person") == {"Dave Pearson"}
+
+
 # --- persons ------------------------------------------------------------------------------
 def test_persons_link_to_fullest_mention_and_lose_titles() -> None:
     text = ("ICE Director John Morton spoke. Russell L. Hunt, legal attache for the FBI, "
@@ -207,6 +222,14 @@ def test_one_word_persons_need_support() -> None:
     found = ents(text, ("PER", "Yang Shaowen"), ("PER", "Liu"), ("PER", "Yang"),
                  ("PER", "Liu"), ("PER", "Worldwide"), ("PER", "Dreamboard"))
     assert canon(found, "person") == {"Yang Shaowen", "Liu", "Yang"}
+
+
+def test_country_words_before_a_title_leave_the_name() -> None:
+    text = "British Prime Minister David Cameron met the Danish National Commissioner of Police."
+    found = ents(text, ("PER", "British Prime Minister David Cameron"),
+                 ("ORG", "Danish National Commissioner of Police"))
+    assert canon(found, "person") == {"David Cameron"}
+    assert codes(found) == {"GB", "DK"} and canon(found, "agency") == set()
 
 
 def test_bylines_and_photo_credits_are_persons() -> None:
@@ -232,6 +255,16 @@ def test_operation_forms() -> None:
 def test_headline_operation_takes_the_body_name() -> None:
     text = "Operation Broken Heart Nets 1,700 Arrests\nOperation Broken Heart ran for weeks."
     assert canon(ents(text), "operation") == {"Operation Broken Heart"}
+
+
+def test_headline_operation_without_body_keeps_one_word() -> None:
+    text = "Operation Rescue Smashes Global Paedophile Ring\nMore than 180 people were held."
+    assert canon(ents(text), "operation") == {"Operation Rescue"}
+
+
+def test_empty_and_spanless_text() -> None:
+    assert normalise_entities("", [], "a0") == []
+    assert ents("Nothing to see here.") == []
 
 
 def test_websites() -> None:

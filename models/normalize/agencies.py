@@ -177,8 +177,6 @@ def _best(text: str, hits: list[Hit[AliasRef]], n_tokens: int) -> Agency | None:
         rest = (text[: hit.start] + " " + text[hit.end :]).replace("'s", " ").replace(" of ", " ")
         entry = lookup_place(rest.strip()) if rest.strip() else None
         if entry is None or not entry.code:
-            if len(hit.payload.agencies) == 1 and hit.first == 0 and hit.last == n_tokens:
-                return hit.payload.agencies[0]
             continue
         for agency in hit.payload.agencies:
             if agency.country == entry.code:

@@ -226,9 +226,16 @@ def find_places(text: str, tokens: list[Token], *, taken: set[int] | None = None
     return out
 
 
+_NAMES = {"XK": "Kosovo", "RU": "Russia", "PS": "Palestine", "CD": "DR Congo",
+          "VA": "Vatican City", "VG": "British Virgin Islands", "VI": "US Virgin Islands",
+          "FM": "Micronesia", "FK": "Falkland Islands", "MF": "Saint Martin",
+          "SX": "Sint Maarten", "CC": "Cocos Islands", "SH": "Saint Helena",
+          "BQ": "Caribbean Netherlands"}
+
+
 def country_name(code: str) -> str:
     """Common English name for an ISO2 code ("KR" -> "South Korea")."""
     found = pycountry.countries.get(alpha_2=code)
-    if found is None:
-        return code
+    if code in _NAMES or found is None:
+        return _NAMES.get(code, code)
     return getattr(found, "common_name", None) or found.name

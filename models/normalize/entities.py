@@ -164,8 +164,8 @@ def _other_ner(text: str, ner: Sequence[SpanLike], agencies: list[AgencyMention]
                 place_spans if s.label != "ORG" else [])):
             continue  # an organisation may hold a country word ("Chinese Society for ...")
         surface = _strip_article(s.text)
-        if not surface or country_body(surface):
-            continue  # "Thai police": the country is already out
+        if surface.islower() or not surface or country_body(surface):
+            continue  # "state police" names nothing; in "Thai police" the country is out
         start = s.start + s.text.find(surface)
         end = start + len(surface)
         name = " ".join(surface.split())
