@@ -140,6 +140,15 @@ def eval_command(
                 console.print(f"{name:10} {kind} {doc}: {item}")
 
 
+def _query_errors() -> tuple[type[Exception], ...]:
+    import duckdb
+
+    from warehouse.db import WarehouseError
+    from warehouse.query import ReadOnlyQueryError
+
+    return (ReadOnlyQueryError, WarehouseError, duckdb.Error)
+
+
 @app.command()
 def sql(
     query: str = typer.Argument(..., help="A read-only SQL statement."),
@@ -147,12 +156,12 @@ def sql(
     csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
 ) -> None:
     """Run a read-only SQL query against the warehouse and print the result."""
-    from warehouse.query import QueryError, run_readonly
+    from warehouse.query import run_readonly
 
     path = db or load_settings().database
     try:
         columns, rows = run_readonly(path, query)
-    except QueryError as error:
+    except _query_errors() as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
     if csv:
@@ -173,14 +182,15 @@ def sql(
 def export(
     parquet: Path = typer.Option(..., "--parquet", help="Folder for one Parquet file per table."),
     db: Path | None = DbOption,
+    views: bool = typer.Option(False, "--views", help="Also export the analyst views."),
 ) -> None:
     """Write every table of the warehouse as Parquet."""
-    from warehouse.query import QueryError, export_parquet
+    from warehouse.query import export_parquet
 
     path = db or load_settings().database
     try:
-        written = export_parquet(path, parquet)
-    except QueryError as error:
+        written = export_parquet(path, parquet, views=views)
+    except _query_errors() as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
     for file in written:

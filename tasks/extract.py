@@ -7,14 +7,21 @@ results are cached by Prefect on (article_id, model version), so re-runs are che
 from __future__ import annotations
 
 import hashlib
+import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import task
 
 from opwatch import __version__
 from opwatch.records import Article, Entity, Figure
 from opwatch.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from models.ner.tagger import NerTagger
+
+_LOAD_LOCK = threading.Lock()
 
 # Files whose content changes what extraction returns: hashed into the cache key.
 _MODEL_FILES = ("models/ner/weights", "models/figures/weights", "models/gazetteers")
@@ -42,14 +49,29 @@ def _file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def load_models(settings: Settings) -> NerTagger:
+    """Load the NER model and the role classifier once per process.
+
+    Guarded by a lock: extract tasks run in a thread pool, and neither the lazy imports
+    of transformers nor the first model load are safe to race.
+    """
+    from models.figures.roles_model import load_encoder, load_head
+    from models.ner.tagger import get_tagger
+
+    with _LOAD_LOCK:
+        tagger = get_tagger(settings.ner_model, settings.ner_backend)
+        if settings.role_classifier != "rules":
+            load_encoder()
+            load_head()
+    return tagger
+
+
 def extract_facts(article: Article, settings: Settings) -> tuple[list[Entity], list[Figure]]:
     """Entities and figures found in one cleaned article (offsets into article.text)."""
     from models.figures import extract_figures
-    from models.ner.tagger import get_tagger
     from models.normalize import normalise_entities
 
-    tagger = get_tagger(settings.ner_model, settings.ner_backend)
-    spans = tagger.tag([article.text])[0]
+    spans = load_models(settings).tag([article.text])[0]
     entities = normalise_entities(article.text, spans, article.article_id)
     figures = extract_figures(article.text, article.article_id, method=settings.role_classifier)
     return entities, figures

@@ -155,12 +155,8 @@ def canonical_agency(surface: str) -> str | None:
     Generic names ("National Police") resolve only with their country attached
     ("Spain's National Police"); news outlets are never agencies.
     """
-    tokens = [t for t in TOKEN_RE.findall(surface.strip())]
-    while tokens and fold(tokens[0]) == "the":
-        tokens = tokens[1:]
-    if len(tokens) > 2 and tokens[-2] in ("'", "’") and fold(tokens[-1]) == "s":
-        tokens = tokens[:-2]
-    text = " ".join(tokens)
+    text = re.sub(r"^(?:the\s+)+", "", " ".join(surface.split()), flags=re.IGNORECASE)
+    text = re.sub(r"['’]s$", "", text)
     toks = tokenize(text)
     found = _best(text, agency_matcher().find(text, toks), len(toks))
     return found.canonical if found else None
@@ -174,8 +170,8 @@ def _best(text: str, hits: list[Hit[AliasRef]], n_tokens: int) -> Agency | None:
     for hit in hits:  # "<country>'s <generic>" or "<generic> of <country>"
         if not hit.payload.generic:
             continue
-        rest = (text[: hit.start] + " " + text[hit.end :]).replace("'s", " ").replace(" of ", " ")
-        entry = lookup_place(rest.strip()) if rest.strip() else None
+        rest = re.sub(r"['’]s\b|\bof\b", " ", text[: hit.start] + " " + text[hit.end :]).strip()
+        entry = lookup_place(rest) if rest else None
         if entry is None or not entry.code:
             continue
         for agency in hit.payload.agencies:

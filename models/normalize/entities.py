@@ -41,13 +41,22 @@ _PLACE_MODEL = {"name", "demonym", "capital", "city", "region", "ambiguous"}
 
 
 class SpanLike(Protocol):
-    """What the NER tagger returns (models.ner.tagger.NerSpan has these)."""
+    """What the NER tagger returns (models.ner.tagger.NerSpan has these, read-only)."""
 
-    label: str  # PER | ORG | LOC | MISC
-    start: int
-    end: int
-    text: str
-    score: float
+    @property
+    def label(self) -> str: ...  # PER | ORG | LOC | MISC
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def score(self) -> float: ...
 
 
 def find_websites(text: str) -> list[tuple[int, int, str]]:

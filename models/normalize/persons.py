@@ -32,6 +32,12 @@ _NOT_HONORIFIC = {"u.s", "us", "uk", "eu", "federal", "national", "state", "poli
 _MENU_WORDS = {"facebook", "twitter", "email", "e-mail", "whatsapp", "linkedin", "share", "print",
                "mail", "comments", "comment", "reddit", "pinterest", "telegram", "messenger", "x",
                "copy", "link", "instagram", "youtube", "tiktok", "home", "news", "menu", "search"}
+# Words no surname uses: "Azov Films" is a firm even when the NER calls it a person.
+_ORG_WORDS = {"films", "productions", "inc", "ltd", "llc", "corp", "corporation", "company",
+              "group", "media", "studios", "entertainment", "holdings", "technologies", "software",
+              "systems", "network", "networks", "club", "foundation", "association",
+              "university", "hospital", "police", "court", "ministry", "agency", "department",
+              "bureau", "service"}
 _QUOTES = "\"'“”‘’«»"
 _AGE = re.compile(r"\s*[,(]\s*(?:aged\s+)?\d{1,2}(?:\s*[,)]|\s+years?\b)")
 # Words that make a credit line name a desk, agency or picture library, not a person.
@@ -163,8 +169,9 @@ def _single_word_evidence(text: str, start: int, end: int) -> bool:
 
 
 def _boilerplate(surface: str) -> bool:
-    """Share bars and menus: "Facebook Twitter Email", "Print Mail"."""
-    return all(fold(w) in _MENU_WORDS for w in surface.split())
+    """Share bars and menus ("Facebook Twitter Email"), or a firm ("Azov Films")."""
+    words = {fold(w).strip(".,") for w in surface.split()}
+    return words <= _MENU_WORDS or bool(words & _ORG_WORDS)
 
 
 def credit_spans(text: str) -> list[tuple[int, int]]:
