@@ -47,7 +47,9 @@ def pipeline(
     known = known_ids_task(settings.database)
     deduped = dedupe_task(articles, known, force)
 
-    futures = extract_task.map(deduped.new, settings=unmapped(settings))
+    # --force also refreshes the extraction cache (keyed by content hash + model version).
+    extract = extract_task.with_options(refresh_cache=force)
+    futures = extract.map(deduped.new, settings=unmapped(settings))
     results = [f.result(raise_on_failure=False) for f in futures]
     batch = assemble_batch(
         deduped.new, results, problems + clean_problems + deduped.duplicates

@@ -1,0 +1,28 @@
+"""`make bench`: every benchmark in one run, each in its own process so that peak
+memory figures are not mixed up. Figures are medians; the machines are shared and
+noisy, so compare ratios measured in the same run rather than absolute numbers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from opwatch.settings import PROJECT_ROOT
+
+STEPS = [
+    ("NER: torch fp32 vs int8 (speed, CoNLL F1, peak RSS)", ["bench/ner_bench.py"]),
+    ("Pipeline: extraction throughput and flow peak RSS", ["-m", "bench.pipeline_bench"]),
+]
+
+
+def main() -> int:
+    failed = 0
+    for title, args in STEPS:
+        print(f"\n=== {title}", flush=True)
+        result = subprocess.run([sys.executable, *args], cwd=PROJECT_ROOT)
+        failed += result.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
