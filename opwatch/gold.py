@@ -35,6 +35,22 @@ def _of_kind(entities: list[Entity], kind: str, attr: str = "canonical") -> list
     return _unique([getattr(e, attr) or "" for e in entities if e.kind == kind])
 
 
+def figure_items(figures: list[Figure]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Gold-format `figures` (operation counts with a value) and `redacted` lists."""
+    reported = [f for f in figures if f.role != "other"]
+    seen: set[tuple[str, float, str]] = set()
+    items = []
+    for figure in reported:
+        if figure.redacted or figure.value is None:
+            continue
+        key = (figure.role, figure.value, figure.scope_code or figure.scope_text or "")
+        if key not in seen:
+            seen.add(key)
+            items.append(_figure(figure))
+    redacted = [{"role": f.role, "text": f.text} for f in reported if f.redacted]
+    return items, redacted
+
+
 def to_gold(doc: str, extraction: Extraction | None) -> dict[str, Any]:
     """One gold-format record; an article that failed to clean gives an empty record."""
     record: dict[str, Any] = {
@@ -51,16 +67,7 @@ def to_gold(doc: str, extraction: Extraction | None) -> dict[str, Any]:
         return record
     published = extraction.article.published
     entities = extraction.entities
-    figures = [f for f in extraction.figures if f.role != "other"]
-    seen_figures: set[tuple[str, float, str]] = set()
-    gold_figures = []
-    for figure in figures:
-        if figure.redacted or figure.value is None:
-            continue
-        key = (figure.role, figure.value, figure.scope_code or figure.scope_text or "")
-        if key not in seen_figures:
-            seen_figures.add(key)
-            gold_figures.append(_figure(figure))
+    gold_figures, redacted = figure_items(extraction.figures)
     record.update(
         published=published.isoformat() if published else None,
         operations=_of_kind(entities, "operation"),
@@ -68,6 +75,6 @@ def to_gold(doc: str, extraction: Extraction | None) -> dict[str, Any]:
         agencies=_of_kind(entities, "agency"),
         persons=_of_kind(entities, "person"),
         figures=gold_figures,
-        redacted=[{"role": f.role, "text": f.text} for f in figures if f.redacted],
+        redacted=redacted,
     )
     return record

@@ -135,7 +135,7 @@ def test_role_test_accuracy() -> None:
 @pytest.mark.skipif(not (SEEDS / "gold.jsonl").exists(), reason="needs ../shared/eval/seeds")
 def test_seeds_f1_and_redacted() -> None:
     score, redacted = score_articles(SEEDS, "combined")
-    assert score.f1 >= SEEDS_F1_FLOOR, score.errors
+    assert score.f1 >= SEEDS_F1_FLOOR, score.misses
     got = sorted((r["role"], r["text"]) for r in redacted if r["doc"].startswith("004"))
     assert got == sorted(
         [
