@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -15,6 +13,7 @@ from opwatch.settings import Settings
 from tasks.clean import clean
 from tasks.fetch import FetchError, check_url, fetch
 from tasks.ingest import ingest
+from tests.local_http import Route, Server
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Raid</title>
 <link rel="preload" href="/media/hero.jpg" as="image"></head><body>
@@ -26,57 +25,6 @@ the agency said in a statement.</p>
 reporters in Lyon.</p>
 <p><a href="/media/clip.mp4">Watch the video</a> <a href="/media/report.pdf">Report</a></p>
 </article></body></html>"""
-
-Route = tuple[int, dict[str, str], bytes] | Callable[[], tuple[int, dict[str, str], bytes]]
-
-
-class Server:
-    """A tiny threaded HTTP server with fixed routes; it records every requested path."""
-
-    def __init__(self, routes: dict[str, Route]) -> None:
-        self.routes = routes
-        self.requests: list[str] = []
-        self.headers: list[dict[str, str]] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                outer.requests.append(self.path)
-                outer.headers.append(dict(self.headers))
-                route = outer.routes.get(self.path, (404, {}, b"not found"))
-                status, headers, body = route() if callable(route) else route
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                if "Content-Length" not in headers and "X-No-Length" not in headers:
-                    self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except OSError:
-                    pass  # the client refused the body and hung up
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.block_on_close = False
-        self.httpd.handle_error = lambda *a: None  # type: ignore[method-assign]
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
 
 def _slow() -> tuple[int, dict[str, str], bytes]:
     time.sleep(2.5)

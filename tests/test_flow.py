@@ -71,3 +71,49 @@ def test_pipeline_loads_quarantines_and_is_idempotent(harness, tmp_path: Path):
     changed.write_text(changed.read_text() + "\nA later update added one more paragraph.\n")
     pipeline(sources=[str(inbox)], db_path=str(db), reports_dir=str(tmp_path / "r"))
     assert _counts(db)["articles"] == n_good
+
+
+def _feed(base: str) -> bytes:
+    items = "".join(
+        f"<item><title>Item {i}</title><link>{base}/news/{i}.html</link></item>" for i in (1, 2)
+    )
+    broken = "<item><title>No link at all</title></item>"
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Press</title>'
+        f"{items}{broken}</channel></rss>"
+    ).encode()
+
+
+def test_cli_run_fetches_feed_items_as_text_only(harness, tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from opwatch.cli import app
+    from tests.local_http import Server
+
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    pages = sorted(EXAMPLES.glob("*.html"))[:2]
+    routes = {f"/news/{i}.html": (200, html, p.read_bytes()) for i, p in enumerate(pages, 1)}
+    with Server(routes) as server:
+        server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"},
+                                      _feed(server.base))
+        db = tmp_path / "cli.duckdb"
+        result = CliRunner().invoke(app, [
+            "run", server.url("/feed.xml"), "--allow-private", "--db", str(db),
+            "--reports", str(tmp_path / "reports"),
+        ])
+        requested = list(server.requests)
+    assert result.exit_code == 0, result.output
+    assert _counts(db)["articles"] == 2
+    assert requested.count("/feed.xml") == 1
+    assert all(p == "/feed.xml" or p.startswith("/news/") for p in requested), requested
+    with duckdb.connect(str(db), read_only=True) as con:
+        kinds = {r[0] for r in con.execute("SELECT source_kind FROM articles").fetchall()}
+        codes = {r[0] for r in con.execute("SELECT expectation FROM quarantine").fetchall()}
+    assert kinds == {"feed_item"}
+    assert "E015" in codes  # the entry without a link is reported, not lost
+
+    refused = CliRunner().invoke(app, ["run", "http://127.0.0.1:9/feed.xml", "--db", str(db)])
+    assert refused.exit_code == 0, refused.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        codes = {r[0] for r in con.execute("SELECT expectation FROM quarantine").fetchall()}
+    assert "E013" in codes  # loopback refused without --allow-private
