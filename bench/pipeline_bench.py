@@ -68,12 +68,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  median {median:.2f} s  ->  {len(articles) / median:.2f} articles/s, "
           f"{words / median:.0f} words/s  (runs: {', '.join(f'{t:.2f}' for t in times)})")
 
-    from flows.pipeline import pipeline
+    from flows.pipeline import configured_pipeline
 
     with tempfile.TemporaryDirectory() as tmp:
         sources = [str(EXAMPLES)] + ([str(SEEDS)] if SEEDS.is_dir() else [])
         start = time.perf_counter()
-        summary = pipeline(
+        summary = configured_pipeline(settings)(
             sources=sources, db_path=str(Path(tmp) / "bench.duckdb"), reports_dir=tmp
         )
         wall = time.perf_counter() - start

@@ -16,11 +16,12 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
 def main() -> None:
-    from flows.pipeline import pipeline
+    from flows.pipeline import configured_pipeline
     from opwatch.cli import print_summary
+    from opwatch.settings import load_settings
 
     samples = PROJECT_ROOT / "examples" / "articles"
-    summary = pipeline(sources=[str(samples)])
+    summary = configured_pipeline(load_settings())(sources=[str(samples)])
     print_summary(summary)
 
 

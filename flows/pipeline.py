@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, unmapped
+from prefect import Flow, flow, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from opwatch.settings import load_settings
+from opwatch.settings import Settings, load_settings
 from tasks.assemble import assemble_batch, split_cleaned
 from tasks.clean import clean_task
 from tasks.dedupe import dedupe_task
-from tasks.extract import extract_task
+from tasks.extract import extract_task, prepare_models_task
 from tasks.ingest import ingest_task
 from tasks.load import known_ids_task, load_task
 from tasks.report import report_task
@@ -24,7 +24,7 @@ def new_run_id(now: datetime) -> str:
     return now.strftime("run-%Y%m%dT%H%M%S%fZ")
 
 
-@flow(name="opwatch-pipeline", task_runner=ThreadPoolTaskRunner(max_workers=4))
+@flow(name="opwatch-pipeline", task_runner=ThreadPoolTaskRunner(max_workers=2))
 def pipeline(
     sources: list[str],
     force: bool = False,
@@ -47,6 +47,8 @@ def pipeline(
     known = known_ids_task(settings.database)
     deduped = dedupe_task(articles, known, force)
 
+    if deduped.new:
+        prepare_models_task(settings)
     # --force also refreshes the extraction cache (keyed by content hash + model version).
     extract = extract_task.with_options(refresh_cache=force)
     futures = extract.map(deduped.new, settings=unmapped(settings))
@@ -59,3 +61,8 @@ def pipeline(
     skipped = len(deduped.already_loaded)
     loaded = load_task(settings.database, run_id, outcome, started, sources, skipped)
     return report_task(outcome, loaded, settings.database, skipped)
+
+
+def configured_pipeline(settings: Settings) -> Flow:
+    """The pipeline with its thread pool sized from the settings (OPWATCH_MAX_WORKERS)."""
+    return pipeline.with_options(task_runner=ThreadPoolTaskRunner(settings.max_workers))

@@ -54,16 +54,22 @@ def run(
     reports: Path | None = typer.Option(None, "--reports", help="Folder for reports."),
 ) -> None:
     """Run the whole pipeline (a Prefect flow) and load what passes validation."""
-    from flows.pipeline import pipeline
+    from flows.pipeline import configured_pipeline
+    from models.ner.tagger import NerModelError
 
-    with err.status("Running the opwatch pipeline (Prefect flow)..."):
-        summary = pipeline(
-            sources=list(sources),
-            force=force,
-            allow_private=allow_private,
-            db_path=str(db) if db else None,
-            reports_dir=str(reports) if reports else None,
-        )
+    pipeline = configured_pipeline(load_settings())
+    try:
+        with err.status("Running the opwatch pipeline (Prefect flow)..."):
+            summary = pipeline(
+                sources=list(sources),
+                force=force,
+                allow_private=allow_private,
+                db_path=str(db) if db else None,
+                reports_dir=str(reports) if reports else None,
+            )
+    except NerModelError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
     print_summary(summary)
 
 

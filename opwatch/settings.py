@@ -26,7 +26,7 @@ class Settings:
     fetch_timeout: float = 20.0  # seconds per HTTP request
     fetch_attempts: int = 3  # tries per URL for transient errors (5xx, 429, timeouts)
     allow_private: bool = False  # allow fetching loopback/private addresses
-    max_workers: int = 4  # thread pool size for per-article tasks
+    max_workers: int = 2  # thread pool size for per-article tasks (one per core)
     user_agent: str = "opwatch/0.1 (+text-only research crawler)"
 
     @property

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from opwatch import __version__
 from opwatch.records import Article, Entity, Figure
@@ -66,6 +67,13 @@ def load_models(settings: Settings) -> NerTagger:
     return tagger
 
 
+def prepare_models(settings: Settings) -> str:
+    """Load the models before any article is extracted, so that a missing or broken
+    model stops the run with its own clear message; returns the model version."""
+    load_models(settings)
+    return model_version(settings.ner_model, settings.ner_backend)
+
+
 def extract_facts(article: Article, settings: Settings) -> tuple[list[Entity], list[Figure]]:
     """Entities and figures found in one cleaned article (offsets into article.text)."""
     from models.figures import extract_figures
@@ -82,6 +90,8 @@ def _cache_key(context, parameters) -> str:  # noqa: ANN001 - Prefect's signatur
     settings: Settings = parameters["settings"]
     return f"extract-{article.article_id}-{model_version(settings.ner_model, settings.ner_backend)}"
 
+
+prepare_models_task = task(name="load-models", cache_policy=NO_CACHE)(prepare_models)
 
 extract_task = task(
     name="extract",
