@@ -117,3 +117,21 @@ def test_cli_run_fetches_feed_items_as_text_only(harness, tmp_path: Path):
     with duckdb.connect(str(db), read_only=True) as con:
         codes = {r[0] for r in con.execute("SELECT expectation FROM quarantine").fetchall()}
     assert "E013" in codes  # loopback refused without --allow-private
+
+
+def test_cli_run_with_missing_model_names_the_setting(harness, tmp_path: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from models.ner.tagger import get_tagger
+    from opwatch.cli import app
+
+    get_tagger.cache_clear()
+    monkeypatch.setenv("OPWATCH_NER_MODEL", str(tmp_path / "no-such-model"))
+    inbox = tmp_path / "one"
+    inbox.mkdir()
+    shutil.copy(sorted(EXAMPLES.glob("*.txt"))[0], inbox)
+    result = CliRunner().invoke(app, ["run", str(inbox), "--db", str(tmp_path / "m.duckdb")])
+    get_tagger.cache_clear()
+    assert result.exit_code == 2
+    assert "OPWATCH_NER_MODEL" in result.output
+    assert not (tmp_path / "m.duckdb").exists()  # nothing half-loaded
