@@ -19,9 +19,11 @@ from typing import Any
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
 BACKENDS = ("torch", "int8")
-# Dotted abbreviations (U.S.), words with inner . & - or apostrophes (but not a
-# trailing possessive 's), the possessive itself, or any other single character.
-WORD_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[.&-]\w+|['’](?!s\b)\w+)*|['’]s\b|[^\w\s]")
+# Dotted abbreviations and initials (U.S., e.g., J.), words with inner . & - or
+# apostrophes (but not a trailing possessive 's), the possessive itself, or any other
+# single character. Close to CoNLL-2003's own tokenisation.
+WORD_RE = re.compile(
+    r"(?:[^\W\d_]\.){2,}|[A-ZÀ-Þ]\.|\w+(?:[.&-]\w+|['’](?!s\b)\w+)*|['’]s\b|[^\w\s]")
 _TYPE_ALIASES = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "ORGANIZATION": "ORG",
                  "ORGANISATION": "ORG", "LOC": "LOC", "LOCATION": "LOC", "GPE": "LOC",
                  "MISC": "MISC", "MISCELLANEOUS": "MISC"}
@@ -138,7 +140,8 @@ class NerTagger:
         ids: list[int] = []
         word_of: list[int] = []
         if strings:
-            enc = self.tokenizer(strings, is_split_into_words=True, add_special_tokens=False)
+            enc = self.tokenizer(strings, is_split_into_words=True, add_special_tokens=False,
+                                 verbose=False)
             ids = list(enc["input_ids"])
             word_of = [w if w is not None else -1 for w in enc.word_ids()]
         shapes = [word_shape(strings[w]) if w >= 0 else 0 for w in word_of]
