@@ -65,8 +65,10 @@ def main(argv: list[str] | None = None) -> None:
         times.append(time.perf_counter() - start)
     median = statistics.median(times)
     print(f"extract ({args.backend}): {len(articles)} articles, {words} words")
-    print(f"  median {median:.2f} s  ->  {len(articles) / median:.2f} articles/s, "
-          f"{words / median:.0f} words/s  (runs: {', '.join(f'{t:.2f}' for t in times)})")
+    print(
+        f"  median {median:.2f} s  ->  {len(articles) / median:.2f} articles/s, "
+        f"{words / median:.0f} words/s  (runs: {', '.join(f'{t:.2f}' for t in times)})"
+    )
 
     from flows.pipeline import configured_pipeline
 
@@ -77,11 +79,15 @@ def main(argv: list[str] | None = None) -> None:
             sources=sources, db_path=str(Path(tmp) / "bench.duckdb"), reports_dir=tmp
         )
         wall = time.perf_counter() - start
-    print(f"pipeline flow: {summary['articles_loaded']} articles loaded in {wall:.1f} s "
-          "(temporary Prefect server start included)")
-    print(f"  peak RSS: pipeline process {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
-          f"largest child process {_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB "
-          "(target: <= 1500 MB for the pipeline)")
+    print(
+        f"pipeline flow: {summary['articles_loaded']} articles loaded in {wall:.1f} s "
+        "(temporary Prefect server start included)"
+    )
+    print(
+        f"  peak RSS: pipeline process {_rss_mb(resource.RUSAGE_SELF):.0f} MB, "
+        f"largest child process {_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB "
+        "(target: <= 1500 MB for the pipeline)"
+    )
 
 
 if __name__ == "__main__":

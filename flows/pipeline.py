@@ -53,9 +53,7 @@ def pipeline(
     extract = extract_task.with_options(refresh_cache=force)
     futures = extract.map(deduped.new, settings=unmapped(settings))
     results = [f.result(raise_on_failure=False) for f in futures]
-    batch = assemble_batch(
-        deduped.new, results, problems + clean_problems + deduped.duplicates
-    )
+    batch = assemble_batch(deduped.new, results, problems + clean_problems + deduped.duplicates)
 
     outcome = validate_task(batch, run_id, started, settings.reports)
     skipped = len(deduped.already_loaded)

@@ -136,8 +136,13 @@ def eval_command(
         table.add_column(column, justify="left" if column == "field" else "right")
     for name, s in scores.items():
         table.add_row(
-            name, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}",
-            str(s.tp), str(s.fp), str(s.fn),
+            name,
+            f"{s.precision:.3f}",
+            f"{s.recall:.3f}",
+            f"{s.f1:.3f}",
+            str(s.tp),
+            str(s.fp),
+            str(s.fn),
         )
     console.print(table)
     if verbose:

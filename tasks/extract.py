@@ -99,4 +99,3 @@ extract_task = task(
     persist_result=True,
     task_run_name="extract-{article.article_id:.12}",
 )(extract_facts)
-

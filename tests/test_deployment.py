@@ -66,26 +66,46 @@ def test_served_pipeline_runs_against_real_server(tmp_path: Path):
     for path in sorted(EXAMPLES.glob("*.txt"))[:2]:
         shutil.copy(path, inbox / path.name)
     db = tmp_path / "served.duckdb"
-    params = {"sources": [str(inbox)], "db_path": str(db),
-              "reports_dir": str(tmp_path / "reports")}
+    params = {"sources": [str(inbox)], "db_path": str(db), "reports_dir": str(tmp_path / "reports")}
     prefect = [sys.executable, "-m", "prefect"]
     server = subprocess.Popen(
         [*prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
     )
     serve = None
     try:
         _wait_healthy(api, server)
         serve = subprocess.Popen(
-            [sys.executable, "-c",
-             "from flows.pipeline import pipeline; pipeline.serve(name='ci-serve')"],
-            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-c",
+                "from flows.pipeline import pipeline; pipeline.serve(name='ci-serve')",
+            ],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
         )
         trigger = subprocess.run(
-            [*prefect, "deployment", "run", "opwatch-pipeline/ci-serve",
-             "--params", json.dumps(params), "--watch",
-             "--watch-timeout", "400"],
-            env=env, cwd=REPO, capture_output=True, text=True, timeout=480,
+            [
+                *prefect,
+                "deployment",
+                "run",
+                "opwatch-pipeline/ci-serve",
+                "--params",
+                json.dumps(params),
+                "--watch",
+                "--watch-timeout",
+                "400",
+            ],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=480,
             check=False,
         )
         # The deployment may not be registered yet when serve has just started.
@@ -93,8 +113,15 @@ def test_served_pipeline_runs_against_real_server(tmp_path: Path):
             if "not found" not in (trigger.stdout + trigger.stderr).lower():
                 break
             time.sleep(2)
-            trigger = subprocess.run(trigger.args, env=env, cwd=REPO, capture_output=True,
-                                     text=True, timeout=480, check=False)
+            trigger = subprocess.run(
+                trigger.args,
+                env=env,
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=480,
+                check=False,
+            )
         output = trigger.stdout + trigger.stderr
         assert trigger.returncode == 0, output
         assert "Completed" in output, output

@@ -26,6 +26,7 @@ reporters in Lyon.</p>
 <p><a href="/media/clip.mp4">Watch the video</a> <a href="/media/report.pdf">Report</a></p>
 </article></body></html>"""
 
+
 def _slow() -> tuple[int, dict[str, str], bytes]:
     time.sleep(2.5)
     return 200, {"Content-Type": "text/html"}, b"<p>late</p>"

@@ -94,13 +94,24 @@ def test_cli_run_fetches_feed_items_as_text_only(harness, tmp_path: Path):
     pages = sorted(EXAMPLES.glob("*.html"))[:2]
     routes = {f"/news/{i}.html": (200, html, p.read_bytes()) for i, p in enumerate(pages, 1)}
     with Server(routes) as server:
-        server.routes["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"},
-                                      _feed(server.base))
+        server.routes["/feed.xml"] = (
+            200,
+            {"Content-Type": "application/rss+xml"},
+            _feed(server.base),
+        )
         db = tmp_path / "cli.duckdb"
-        result = CliRunner().invoke(app, [
-            "run", server.url("/feed.xml"), "--allow-private", "--db", str(db),
-            "--reports", str(tmp_path / "reports"),
-        ])
+        result = CliRunner().invoke(
+            app,
+            [
+                "run",
+                server.url("/feed.xml"),
+                "--allow-private",
+                "--db",
+                str(db),
+                "--reports",
+                str(tmp_path / "reports"),
+            ],
+        )
         requested = list(server.requests)
     assert result.exit_code == 0, result.output
     assert _counts(db)["articles"] == 2

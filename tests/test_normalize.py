@@ -55,13 +55,30 @@ def canon(found: list[Entity], kind: str) -> set[str]:
 
 
 # --- countries ----------------------------------------------------------------------------
-@pytest.mark.parametrize(("surface", "code"), [
-    ("the US", "US"), ("U.S.", "US"), ("Britain", "GB"), ("England", "GB"), ("the UK", "GB"),
-    ("the Netherlands", "NL"), ("Holland", "NL"), ("Hong Kong", "HK"),
-    ("the Hong Kong SAR", "HK"), ("Taiwan", "TW"), ("Danish", "DK"), ("Filipinos", "PH"),
-    ("South Korea", "KR"), ("in Britain", "GB"), ("outside the United States", "US"),
-    ("Viet Nam", "VN"), ("Côte d'Ivoire", "CI"), ("Atlantis", None), ("Europe", None),
-])
+@pytest.mark.parametrize(
+    ("surface", "code"),
+    [
+        ("the US", "US"),
+        ("U.S.", "US"),
+        ("Britain", "GB"),
+        ("England", "GB"),
+        ("the UK", "GB"),
+        ("the Netherlands", "NL"),
+        ("Holland", "NL"),
+        ("Hong Kong", "HK"),
+        ("the Hong Kong SAR", "HK"),
+        ("Taiwan", "TW"),
+        ("Danish", "DK"),
+        ("Filipinos", "PH"),
+        ("South Korea", "KR"),
+        ("in Britain", "GB"),
+        ("outside the United States", "US"),
+        ("Viet Nam", "VN"),
+        ("Côte d'Ivoire", "CI"),
+        ("Atlantis", None),
+        ("Europe", None),
+    ],
+)
 def test_country_code(surface: str, code: str | None) -> None:
     assert country_code(surface) == code
 
@@ -72,26 +89,31 @@ def test_place_code_gives_cities_their_country() -> None:
 
 
 def test_country_mentions_in_place_sense() -> None:
-    text = ("Danish police and Australian representatives met Chinese Internet users "
-            "on the Chinese mainland, in Hong Kong and in Taiwan.")
+    text = (
+        "Danish police and Australian representatives met Chinese Internet users "
+        "on the Chinese mainland, in Hong Kong and in Taiwan."
+    )
     assert codes(ents(text)) == {"DK", "AU", "CN", "HK", "TW"}
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Michael Jordan scored 30 points.", set()),
-    ("Jordan Smith, a spokesman, declined to comment.", set()),
-    ("The Georgia Bureau of Investigation said a man in Georgia was charged.", set()),
-    ("Chad Smith was arrested on Monday.", set()),
-    ("They ate turkey. Turkey sandwiches were served.", set()),
-    ("The suspect had travelled to Jordan in 2019.", {"JO"}),
-    ("Arrests were made in Georgia and Armenia.", {"GE", "AM"}),
-    ("Police in Ankara said Turkey would extradite him.", {"TR"}),
-    ("The site was translated into English and Chinese.", set()),
-    ("Spanish-language forums were also shut.", set()),
-    ("Gangs in Latin America and Southeast Asia.", set()),
-    ("He made 80,000 yuan (US$13,000).", set()),
-    ("According to Agence France-Presse and China Daily, nobody was held.", set()),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Michael Jordan scored 30 points.", set()),
+        ("Jordan Smith, a spokesman, declined to comment.", set()),
+        ("The Georgia Bureau of Investigation said a man in Georgia was charged.", set()),
+        ("Chad Smith was arrested on Monday.", set()),
+        ("They ate turkey. Turkey sandwiches were served.", set()),
+        ("The suspect had travelled to Jordan in 2019.", {"JO"}),
+        ("Arrests were made in Georgia and Armenia.", {"GE", "AM"}),
+        ("Police in Ankara said Turkey would extradite him.", {"TR"}),
+        ("The site was translated into English and Chinese.", set()),
+        ("Spanish-language forums were also shut.", set()),
+        ("Gangs in Latin America and Southeast Asia.", set()),
+        ("He made 80,000 yuan (US$13,000).", set()),
+        ("According to Agence France-Presse and China Daily, nobody was held.", set()),
+    ],
+)
 def test_country_false_friends(text: str, expected: set[str]) -> None:
     assert codes(ents(text)) == expected
 
@@ -109,20 +131,30 @@ def test_capital_standing_for_its_state_and_city_as_place() -> None:
 
 
 # --- agencies -----------------------------------------------------------------------------
-@pytest.mark.parametrize(("surface", "canonical"), [
-    ("ICE", "U.S. Immigration and Customs Enforcement"),
-    ("US Immigration and Customs Enforcement Agency", "U.S. Immigration and Customs Enforcement"),
-    ("Ceop", "Child Exploitation and Online Protection Centre"),
-    ("CEOP", "Child Exploitation and Online Protection Centre"),
-    ("RCMP", "Royal Canadian Mounted Police"),
-    ("the Australian federal police", "Australian Federal Police"),
-    ("China's public security ministry", "Ministry of Public Security of China"),
-    ("Bundeskriminalamt", None),  # generic: Germany's or Austria's, decided by the article
-    ("Germany's Bundeskriminalamt", "Federal Criminal Police Office"),
-    ("Spain's National Police", "Spanish National Police"),
-    ("Garda", "An Garda Síochána"), ("EU Commission", "European Commission"),
-    ("ice", None), ("Reuters", None), ("Danish police", None), ("Dreamboard", None),
-])
+@pytest.mark.parametrize(
+    ("surface", "canonical"),
+    [
+        ("ICE", "U.S. Immigration and Customs Enforcement"),
+        (
+            "US Immigration and Customs Enforcement Agency",
+            "U.S. Immigration and Customs Enforcement",
+        ),
+        ("Ceop", "Child Exploitation and Online Protection Centre"),
+        ("CEOP", "Child Exploitation and Online Protection Centre"),
+        ("RCMP", "Royal Canadian Mounted Police"),
+        ("the Australian federal police", "Australian Federal Police"),
+        ("China's public security ministry", "Ministry of Public Security of China"),
+        ("Bundeskriminalamt", None),  # generic: Germany's or Austria's, decided by the article
+        ("Germany's Bundeskriminalamt", "Federal Criminal Police Office"),
+        ("Spain's National Police", "Spanish National Police"),
+        ("Garda", "An Garda Síochána"),
+        ("EU Commission", "European Commission"),
+        ("ice", None),
+        ("Reuters", None),
+        ("Danish police", None),
+        ("Dreamboard", None),
+    ],
+)
 def test_canonical_agency(surface: str, canonical: str | None) -> None:
     assert canonical_agency(surface) == canonical
 
@@ -142,14 +174,19 @@ def test_gazetteer_size_and_columns() -> None:
 
 
 def test_no_alias_names_two_agencies() -> None:
-    clashes = {key: [a.canonical for a in ref.agencies] for (key, generic), ref
-               in alias_index().items() if not generic and len(ref.agencies) > 1}
+    clashes = {
+        key: [a.canonical for a in ref.agencies]
+        for (key, generic), ref in alias_index().items()
+        if not generic and len(ref.agencies) > 1
+    }
     assert clashes == {}
 
 
 def test_afp_news_agency_or_police_by_context() -> None:
-    news = ("BEIJING (AFP) - Police said. According to an AFP report, 48 sites closed.\n"
-            "Photograph: Peter Dejong/AFP")
+    news = (
+        "BEIJING (AFP) - Police said. According to an AFP report, 48 sites closed.\n"
+        "Photograph: Peter Dejong/AFP"
+    )
     found = ents(news)
     assert canon(found, "agency") == set()
     assert canon(found, "organization") == {"Agence France-Presse"}
@@ -158,28 +195,39 @@ def test_afp_news_agency_or_police_by_context() -> None:
 
 
 def test_generic_names_resolve_by_country() -> None:
-    text = ("China has shut the sites. The Ministry of Public Security said Chinese police "
-            "worked with Spain's National Police.")
-    assert canon(ents(text), "agency") == {"Ministry of Public Security of China",
-                                           "Spanish National Police"}
+    text = (
+        "China has shut the sites. The Ministry of Public Security said Chinese police "
+        "worked with Spain's National Police."
+    )
+    assert canon(ents(text), "agency") == {
+        "Ministry of Public Security of China",
+        "Spanish National Police",
+    }
 
 
 def test_local_forces_and_country_police() -> None:
-    text = ("The Zaanstreek-Waterland police in the Netherlands, Danish police, British and "
-            "Australian police and the Cook County Sheriff's Office took part.")
+    text = (
+        "The Zaanstreek-Waterland police in the Netherlands, Danish police, British and "
+        "Australian police and the Cook County Sheriff's Office took part."
+    )
     found = ents(text)
-    assert canon(found, "agency") == {"Zaanstreek-Waterland Police",
-                                      "Cook County Sheriff's Office"}
+    assert canon(found, "agency") == {"Zaanstreek-Waterland Police", "Cook County Sheriff's Office"}
     assert {"NL", "DK", "GB", "AU"} <= codes(found)
 
 
 def test_ner_organisations_agency_or_not() -> None:
-    text = ("The Cyber Crime Directorate, the Chinese Society for Juvenile Delinquency "
-            "Prevention Research and Reuters were there. The Cyber Crime Directorate (CCD) "
-            "said CCD officers made arrests.")
-    found = ents(text, ("ORG", "Cyber Crime Directorate"), ("ORG", "Cyber Crime Directorate"),
-                 ("ORG", "Chinese Society for Juvenile Delinquency Prevention Research"),
-                 ("ORG", "Reuters"))
+    text = (
+        "The Cyber Crime Directorate, the Chinese Society for Juvenile Delinquency "
+        "Prevention Research and Reuters were there. The Cyber Crime Directorate (CCD) "
+        "said CCD officers made arrests."
+    )
+    found = ents(
+        text,
+        ("ORG", "Cyber Crime Directorate"),
+        ("ORG", "Cyber Crime Directorate"),
+        ("ORG", "Chinese Society for Juvenile Delinquency Prevention Research"),
+        ("ORG", "Reuters"),
+    )
     agencies = [e for e in found if e.kind == "agency"]
     assert {e.canonical for e in agencies} == {"Cyber Crime Directorate"}
     assert {e.text for e in agencies} >= {"CCD"}
@@ -189,8 +237,10 @@ def test_ner_organisations_agency_or_not() -> None:
 
 
 def test_descriptions_and_headlines_are_not_agencies() -> None:
-    text = ("Paedophile Ring Smashed By Global Police Operation\n"
-            "Thai police and state police forces took part. The DOJ declined to comment.")
+    text = (
+        "Paedophile Ring Smashed By Global Police Operation\n"
+        "Thai police and state police forces took part. The DOJ declined to comment."
+    )
     found = ents(text, ("ORG", "Thai police"), ("ORG", "state police"))
     assert canon(found, "agency") == set() and canon(found, "organization") == set()
     assert codes(found) == {"TH"}
@@ -205,10 +255,18 @@ def test_local_force_stops_at_a_person() -> None:
 
 # --- persons ------------------------------------------------------------------------------
 def test_persons_link_to_fullest_mention_and_lose_titles() -> None:
-    text = ("ICE Director John Morton spoke. Russell L. Hunt, legal attache for the FBI, "
-            "agreed. \"It works,\" Hunt said. Mr Morton's team liked Holder's plan.")
-    found = ents(text, ("PER", "ICE Director John Morton"), ("PER", "Russell L. Hunt"),
-                 ("PER", "Hunt"), ("PER", "Morton"), ("PER", "Holder"))
+    text = (
+        "ICE Director John Morton spoke. Russell L. Hunt, legal attache for the FBI, "
+        "agreed. \"It works,\" Hunt said. Mr Morton's team liked Holder's plan."
+    )
+    found = ents(
+        text,
+        ("PER", "ICE Director John Morton"),
+        ("PER", "Russell L. Hunt"),
+        ("PER", "Hunt"),
+        ("PER", "Morton"),
+        ("PER", "Holder"),
+    )
     people = {e.text: e.canonical for e in found if e.kind == "person"}
     assert people["John Morton"] == "John Morton"
     assert people["Hunt"] == "Russell L. Hunt" and people["Morton"] == "John Morton"
@@ -216,39 +274,60 @@ def test_persons_link_to_fullest_mention_and_lose_titles() -> None:
 
 
 def test_one_word_persons_need_support() -> None:
-    text = ("Yang Shaowen spoke. Beijing police detained two suspects, identified only as "
-            "Liu and Yang. Liu, 32, ran the site. Worldwide, 184 people were held. "
-            "Members of 'Dreamboard' were charged.")
-    found = ents(text, ("PER", "Yang Shaowen"), ("PER", "Liu"), ("PER", "Yang"),
-                 ("PER", "Liu"), ("PER", "Worldwide"), ("PER", "Dreamboard"))
+    text = (
+        "Yang Shaowen spoke. Beijing police detained two suspects, identified only as "
+        "Liu and Yang. Liu, 32, ran the site. Worldwide, 184 people were held. "
+        "Members of 'Dreamboard' were charged."
+    )
+    found = ents(
+        text,
+        ("PER", "Yang Shaowen"),
+        ("PER", "Liu"),
+        ("PER", "Yang"),
+        ("PER", "Liu"),
+        ("PER", "Worldwide"),
+        ("PER", "Dreamboard"),
+    )
     assert canon(found, "person") == {"Yang Shaowen", "Liu", "Yang"}
 
 
 def test_country_words_before_a_title_leave_the_name() -> None:
     text = "British Prime Minister David Cameron met the Danish National Commissioner of Police."
-    found = ents(text, ("PER", "British Prime Minister David Cameron"),
-                 ("ORG", "Danish National Commissioner of Police"))
+    found = ents(
+        text,
+        ("PER", "British Prime Minister David Cameron"),
+        ("ORG", "Danish National Commissioner of Police"),
+    )
     assert canon(found, "person") == {"David Cameron"}
     assert codes(found) == {"GB", "DK"} and canon(found, "agency") == set()
 
 
 def test_bylines_and_photo_credits_are_persons() -> None:
-    text = ("Nation's efforts lauded\nBy CAO YIN (China Daily)\nText.\n"
-            "Photograph: Peter Dejong/AP\n(Photo by Getty Images)\n"
-            "Reporting by Jane Doe; Editing by John Roe")
+    text = (
+        "Nation's efforts lauded\nBy CAO YIN (China Daily)\nText.\n"
+        "Photograph: Peter Dejong/AP\n(Photo by Getty Images)\n"
+        "Reporting by Jane Doe; Editing by John Roe"
+    )
     assert canon(ents(text), "person") == {"Cao Yin", "Peter Dejong", "Jane Doe", "John Roe"}
 
 
 # --- operations and websites --------------------------------------------------------------
 def test_operation_forms() -> None:
-    text = ("'Operation Delego' began. Operation ICARUS ended. The operation “Broken Heart” "
-            "and Project Spade ran, as did an operation code-named Tantalio and "
-            "Operación Luz na Infância. Project Safe Childhood and the Joint Operation Centre "
-            "are not operations.")
+    text = (
+        "'Operation Delego' began. Operation ICARUS ended. The operation “Broken Heart” "
+        "and Project Spade ran, as did an operation code-named Tantalio and "
+        "Operación Luz na Infância. Project Safe Childhood and the Joint Operation Centre "
+        "are not operations."
+    )
     found = ents(text)
     assert canon(found, "operation") == {
-        "Operation Delego", "Operation Icarus", "Operation Broken Heart", "Operation Spade",
-        "Operation Tantalio", "Operation Luz na Infância"}
+        "Operation Delego",
+        "Operation Icarus",
+        "Operation Broken Heart",
+        "Operation Spade",
+        "Operation Tantalio",
+        "Operation Luz na Infância",
+    }
     assert "operation “Broken Heart”" in {e.text for e in found}
 
 
@@ -291,8 +370,9 @@ def test_seeds_without_ner() -> None:
         for field, kind in kinds.items():
             key = (lambda e: e.code) if field == "countries" else (lambda e: _norm(e.canonical))
             want = {g if field == "countries" else _norm(g) for g in gold[field]}
-            optional = {g if field == "countries" else _norm(g)
-                        for g in gold.get(field + "_optional", [])}
+            optional = {
+                g if field == "countries" else _norm(g) for g in gold.get(field + "_optional", [])
+            }
             got = {key(e) for e in found if e.kind == kind} - optional
             tally[field][0] += len(got & want)
             tally[field][1] += len(got - want)

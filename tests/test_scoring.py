@@ -29,13 +29,22 @@ def test_optional_items_are_neither_hits_nor_false_positives():
 
 
 def test_figures_match_on_role_and_value_with_tolerance_and_count_once():
-    gold = _gold(figures=[{"role": "arrests", "value": 184, "qualifier": "exact"},
-                          {"role": "members", "value": 50000, "qualifier": "at_least"}])
-    pred = {"a.txt": {"doc": "a.txt", "figures": [
-        {"role": "arrests", "value": 184.0000001, "qualifier": "approx"},
-        {"role": "arrests", "value": 184, "qualifier": "exact", "scope": "GB"},
-        {"role": "victims_rescued", "value": 184},
-    ]}}
+    gold = _gold(
+        figures=[
+            {"role": "arrests", "value": 184, "qualifier": "exact"},
+            {"role": "members", "value": 50000, "qualifier": "at_least"},
+        ]
+    )
+    pred = {
+        "a.txt": {
+            "doc": "a.txt",
+            "figures": [
+                {"role": "arrests", "value": 184.0000001, "qualifier": "approx"},
+                {"role": "arrests", "value": 184, "qualifier": "exact", "scope": "GB"},
+                {"role": "victims_rescued", "value": 184},
+            ],
+        }
+    }
     s = score(pred, gold)["figures"]
     assert (s.tp, s.fp, s.fn) == (1, 1, 1)
     assert round(s.precision, 3) == 0.5 and round(s.recall, 3) == 0.5
@@ -51,8 +60,13 @@ def test_published_null_gold_makes_any_date_a_false_positive():
 
 def test_countries_compare_iso_codes_and_redacted_compare_role_and_text():
     gold = _gold(countries=["GB", "NL"], redacted=[{"role": "arrests", "text": "xxx"}])
-    pred = {"a.txt": {"doc": "a.txt", "countries": ["gb"],
-                      "redacted": [{"role": "arrests", "text": "xxx"}]}}
+    pred = {
+        "a.txt": {
+            "doc": "a.txt",
+            "countries": ["gb"],
+            "redacted": [{"role": "arrests", "text": "xxx"}],
+        }
+    }
     scores = score(pred, gold)
     assert (scores["countries"].tp, scores["countries"].fn) == (1, 1)
     assert scores["redacted"].f1 == 1.0

@@ -181,8 +181,9 @@ def test_report_task_function_without_prefect(case, tmp_path: Path) -> None:
     from warehouse.db import LoadResult
 
     outcome, _, _ = case
-    loaded = LoadResult(1, 0, 0, len(outcome.entities), len(outcome.figures), 0, 0,
-                        outcome.n_quarantined_rows)
+    loaded = LoadResult(
+        1, 0, 0, len(outcome.entities), len(outcome.figures), 0, 0, outcome.n_quarantined_rows
+    )
     db = tmp_path / "w.duckdb"
     summary = report_run(outcome, loaded, db, n_skipped=2, data_docs=False)  # no artifact
     assert summary["quarantined_rows"] == outcome.n_quarantined_rows

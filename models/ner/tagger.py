@@ -145,15 +145,8 @@ class NerTagger:
             ids = list(enc["input_ids"])
             word_of = [w if w is not None else -1 for w in enc.word_ids()]
         shapes = [word_shape(strings[w]) if w >= 0 else 0 for w in word_of]
-        content = self.window - 2
-        margin = content // 4
-        step = max(1, content - 2 * margin)
-        spans, start = [], 0
-        while ids:
-            spans.append((start, min(start + content, len(ids))))
-            if start + content >= len(ids):
-                break
-            start += step
+        starts = _sentence_starts(text, words, word_of)
+        spans = _windows(len(ids), starts, self.window - 2)
         return {"words": words, "ids": ids, "word_of": word_of, "shapes": shapes,
                 "windows": spans, "probs": [None] * len(ids), "centrality": [-1] * len(ids)}
 
@@ -252,6 +245,38 @@ class NerTagger:
                     ok[i, j] = False
         start = torch.tensor([p != "I" for p, _ in self._norm])
         return ok, start
+
+
+def _sentence_starts(text: str, words: list[tuple[int, int]], word_of: list[int]) -> list[int]:
+    """Sub-token positions that open a sentence (after . ! ? or a line break)."""
+    starts, prev_word = [], -1
+    for p, w in enumerate(word_of):
+        if w < 0 or w == prev_word:
+            continue
+        if prev_word < 0 or text[words[prev_word][0]:words[prev_word][1]] in ".!?" \
+                or "\n" in text[words[prev_word][1]:words[w][0]]:
+            starts.append(p)
+        prev_word = w
+    return starts or [0]
+
+
+def _windows(n: int, starts: list[int], content: int) -> list[tuple[int, int]]:
+    """Overlapping windows of <= content sub-tokens that begin and end on sentence
+    boundaries where possible (as in training); the next one starts about half a window
+    on, so every sub-token is also seen away from a window edge."""
+    step = max(1, content // 2)
+    out: list[tuple[int, int]] = []
+    start = 0
+    while start < n:
+        hard = min(start + content, n)
+        inner = [s for s in starts if start < s <= hard]
+        end = n if hard == n else (inner[-1] if inner and inner[-1] - start >= step else hard)
+        out.append((start, end))
+        if end == n:
+            break
+        target = [s for s in inner if s <= start + step]
+        start = min(target[-1] if target else start + step, end)
+    return out
 
 
 def _viterbi(logp: Any, masks: tuple[Any, Any]) -> list[int]:

@@ -28,16 +28,58 @@ from models.normalize.phrases import (
 )
 
 GAZETTEERS = Path(__file__).resolve().parents[1] / "gazetteers"
-AGENCY_TYPES = ("police", "federal_agency", "ministry", "prosecutor", "international", "hotline",
-                "court", "other")
-_DISTRICT_RE = re.compile(r"\s+for the ((?:Northern|Southern|Eastern|Western|Middle|Central) )?"
-                          r"District of ([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+AGENCY_TYPES = (
+    "police",
+    "federal_agency",
+    "ministry",
+    "prosecutor",
+    "international",
+    "hotline",
+    "court",
+    "other",
+)
+_DISTRICT_RE = re.compile(
+    r"\s+for the ((?:Northern|Southern|Eastern|Western|Middle|Central) )?"
+    r"District of ([A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+)
 _AFP_NEWS_PREV = {"an", "told", "to", "via", "according", "photo", "photograph", "/"}
-_AFP_NEWS_NEXT = {"report", "reports", "reported", "news", "photo", "photographer", "journalist",
-                  "correspondent", "reporter", "agency", "/", "via", "-", "tally", "count"}
-_AFP_POLICE_NEXT = {"officers", "officer", "agents", "investigators", "detectives", "commander",
-                    "commissioner", "assistant", "deputy", "detective", "superintendent", "led",
-                    "-led", "arrested", "charged", "executed", "seized", "child"}
+_AFP_NEWS_NEXT = {
+    "report",
+    "reports",
+    "reported",
+    "news",
+    "photo",
+    "photographer",
+    "journalist",
+    "correspondent",
+    "reporter",
+    "agency",
+    "/",
+    "via",
+    "-",
+    "tally",
+    "count",
+}
+_AFP_POLICE_NEXT = {
+    "officers",
+    "officer",
+    "agents",
+    "investigators",
+    "detectives",
+    "commander",
+    "commissioner",
+    "assistant",
+    "deputy",
+    "detective",
+    "superintendent",
+    "led",
+    "-led",
+    "arrested",
+    "charged",
+    "executed",
+    "seized",
+    "child",
+}
 
 
 @dataclass(frozen=True)
@@ -208,19 +250,23 @@ def _afp_is_police(text: str, tokens: list[Token], hit: Hit[AliasRef], au_named:
     return prev == "the" or (au_named and nxt[0] == "'")
 
 
-def _country_beside(text: str, start: int, end: int,
-                    countries: Sequence[PlaceMention]) -> PlaceMention | None:
+def _country_beside(
+    text: str, start: int, end: int, countries: Sequence[PlaceMention]
+) -> PlaceMention | None:
     """A country named right before ("China's", "Spanish") or after ("of China")."""
     for place in countries:
-        if place.end <= start and re.fullmatch(r"(?:['’]s)?\s+(?:the\s+)?", text[place.end:start]):
+        if place.end <= start and re.fullmatch(
+            r"(?:['’]s)?\s+(?:the\s+)?", text[place.end : start]
+        ):
             return place
         if place.start >= end and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[end : place.start]):
             return place
     return None
 
 
-def _resolve(agencies: tuple[Agency, ...], country: str | None,
-             counts: Counter[str]) -> Agency | None:
+def _resolve(
+    agencies: tuple[Agency, ...], country: str | None, counts: Counter[str]
+) -> Agency | None:
     if country:
         return next((a for a in agencies if a.country == country), None)
     named = [a for a in agencies if counts.get(a.country, 0) > 0]
@@ -229,8 +275,10 @@ def _resolve(agencies: tuple[Agency, ...], country: str | None,
 
 def _generic_name(surface: str, country: str | None) -> str:
     """A canonical for a generic name with no gazetteer row ("Peruvian National Police")."""
-    name = " ".join(w[:1].upper() + w[1:] if w.islower() and w not in ("of", "the", "and")
-                    else w for w in surface.split())
+    name = " ".join(
+        w[:1].upper() + w[1:] if w.islower() and w not in ("of", "the", "and") else w
+        for w in surface.split()
+    )
     if not country:
         return name
     if re.match(r"(Ministry|Department|Office)\b", name):
@@ -240,13 +288,17 @@ def _generic_name(surface: str, country: str | None) -> str:
 
 
 def find_outlets(text: str, tokens: list[Token]) -> list[Hit[str]]:
-    hits = [h for h in outlet_matcher().find(text, tokens)
-            if any(t.text[0].isupper() for t in tokens[h.first : h.last] if t.text[0].isalpha())]
+    hits = [
+        h
+        for h in outlet_matcher().find(text, tokens)
+        if any(t.text[0].isupper() for t in tokens[h.first : h.last] if t.text[0].isalpha())
+    ]
     return longest_first(hits)
 
 
-def find_agencies(text: str, tokens: list[Token], places: Sequence[PlaceMention],
-                  taken: set[int] | None = None) -> list[AgencyMention]:
+def find_agencies(
+    text: str, tokens: list[Token], places: Sequence[PlaceMention], taken: set[int] | None = None
+) -> list[AgencyMention]:
     """Gazetteer agencies in `text` (and "AFP" the news agency, as an organisation)."""
     hits = [h for h in agency_matcher().find(text, tokens) if _shape_ok(tokens, h)]
     hits = longest_first(hits, taken)
@@ -256,8 +308,17 @@ def find_agencies(text: str, tokens: list[Token], places: Sequence[PlaceMention]
     for hit in hits:
         ref, start, end = hit.payload, hit.start, hit.end
         if ref.alias == "AFP" and not _afp_is_police(text, tokens, hit, counts["AU"] > 0):
-            out.append(AgencyMention(start, end, "Agence France-Presse", "agence-france-presse",
-                                     "organization", "gazetteer", 0.9))
+            out.append(
+                AgencyMention(
+                    start,
+                    end,
+                    "Agence France-Presse",
+                    "agence-france-presse",
+                    "organization",
+                    "gazetteer",
+                    0.9,
+                )
+            )
             continue
         agency: Agency | None = ref.agencies[0]
         canonical = agency.canonical
@@ -270,8 +331,9 @@ def find_agencies(text: str, tokens: list[Token], places: Sequence[PlaceMention]
                 continue  # an unresolved acronym or lower-case phrase says too little
             if beside is not None:
                 start, end = min(start, beside.start), max(end, beside.end)
-            canonical = agency.canonical if agency else _generic_name(text[hit.start : hit.end],
-                                                                       code)
+            canonical = (
+                agency.canonical if agency else _generic_name(text[hit.start : hit.end], code)
+            )
         key = agency.key if agency else slug(canonical)
         district = _DISTRICT_RE.match(text, end)
         if district and key in ("u-s-attorney-s-office", "u-s-district-court"):

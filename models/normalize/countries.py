@@ -24,17 +24,68 @@ from models.normalize.phrases import TOKEN_RE, Hit, PhraseMatcher, Token, fold, 
 GAZETTEERS = Path(__file__).resolve().parents[1] / "gazetteers"
 COUNTRY_KINDS = ("name", "demonym", "ambiguous")
 # Words before a name that show it is a place ("in Jordan", "from Chad").
-_PLACE_PREPS = {"in", "from", "to", "into", "across", "throughout", "within", "via", "visited",
-                "outside", "near", "towards", "toward", "inside", "between"}
+_PLACE_PREPS = {
+    "in",
+    "from",
+    "to",
+    "into",
+    "across",
+    "throughout",
+    "within",
+    "via",
+    "visited",
+    "outside",
+    "near",
+    "towards",
+    "toward",
+    "inside",
+    "between",
+}
 # "Beijing authorities": a capital standing for its country's state.
 _METONYMY_HEADS = {"authorities", "government", "officials", "administration", "regime"}
-_GOV_NOUNS = _METONYMY_HEADS | {"police", "embassy", "ministry", "capital", "border", "president",
-                                "king", "prime", "foreign", "interior", "national", "courts"}
+_GOV_NOUNS = _METONYMY_HEADS | {
+    "police",
+    "embassy",
+    "ministry",
+    "capital",
+    "border",
+    "president",
+    "king",
+    "prime",
+    "foreign",
+    "interior",
+    "national",
+    "courts",
+}
 # Demonyms used as language names ("in Chinese", "Spanish-language").
-_LANGUAGE_NEXT = {"language", "languages", "speaker", "speakers", "speaking", "subtitles",
-                  "subtitled", "translation", "version", "edition", "dialect", "dubbed"}
-_LANGUAGE_PREV = {"speak", "speaks", "spoke", "speaking", "fluent", "translated", "learn",
-                  "learning", "taught", "teach", "teaching", "dubbed"}
+_LANGUAGE_NEXT = {
+    "language",
+    "languages",
+    "speaker",
+    "speakers",
+    "speaking",
+    "subtitles",
+    "subtitled",
+    "translation",
+    "version",
+    "edition",
+    "dialect",
+    "dubbed",
+}
+_LANGUAGE_PREV = {
+    "speak",
+    "speaks",
+    "spoke",
+    "speaking",
+    "fluent",
+    "translated",
+    "learn",
+    "learning",
+    "taught",
+    "teach",
+    "teaching",
+    "dubbed",
+}
 _CLOSING = {"and", "or", "as", "but", "with", "by", "on", "at", "to", "for", "is", "was", "are"}
 _LIST_GLUE = {",", "and", "or", "&", ";"}
 _STATE_HOMONYMS = {"georgia"}  # a preposition proves nothing: "in Georgia" is usually the US state
@@ -159,8 +210,14 @@ def _name_neighbour(tokens: list[Token], hit: Hit[PlaceEntry], text: str) -> boo
     return False
 
 
-def _ambiguous_ok(tokens: list[Token], hit: Hit[PlaceEntry], text: str, folded_words: set[str],
-                  confirmed: dict[int, str], loc_spans: set[tuple[int, int]]) -> bool:
+def _ambiguous_ok(
+    tokens: list[Token],
+    hit: Hit[PlaceEntry],
+    text: str,
+    folded_words: set[str],
+    confirmed: dict[int, str],
+    loc_spans: set[tuple[int, int]],
+) -> bool:
     entry = hit.payload
     name = " ".join(t.folded for t in tokens[hit.first : hit.last])
     if _name_neighbour(tokens, hit, text):
@@ -182,17 +239,24 @@ def _ambiguous_ok(tokens: list[Token], hit: Hit[PlaceEntry], text: str, folded_w
     return tail[:2] == ["'", "s"] and len(tail) == 3 and tail[2] in _GOV_NOUNS
 
 
-def find_places(text: str, tokens: list[Token], *, taken: set[int] | None = None,
-                person_spans: Sequence[tuple[int, int]] = (),
-                loc_spans: Sequence[tuple[int, int]] = ()) -> list[PlaceMention]:
+def find_places(
+    text: str,
+    tokens: list[Token],
+    *,
+    taken: set[int] | None = None,
+    person_spans: Sequence[tuple[int, int]] = (),
+    loc_spans: Sequence[tuple[int, int]] = (),
+) -> list[PlaceMention]:
     """Countries and places named in `text`; tokens in `taken` are skipped."""
     hits = [h for h in place_matcher().find(text, tokens) if _capitalised(tokens, h)]
     hits = longest_first(hits, taken)
     kept: list[Hit[PlaceEntry]] = []
     for hit in hits:
         inside = [p for p in person_spans if p[0] <= hit.start and hit.end <= p[1]]
-        if inside and (hit.payload.kind not in ("name", "capital")
-                       or any(p != (hit.start, hit.end) for p in inside)):
+        if inside and (
+            hit.payload.kind not in ("name", "capital")
+            or any(p != (hit.start, hit.end) for p in inside)
+        ):
             continue  # part of a person's name ("Chad Smith", "Paris Hilton")
         kept.append(hit)
     confirmed: dict[int, str] = {}
@@ -212,12 +276,14 @@ def find_places(text: str, tokens: list[Token], *, taken: set[int] | None = None
             continue  # currency: US$, HK$
         kind = "country"
         glued = hit.first > 1 and tokens[hit.first - 1].folded in _LIST_GLUE
-        if entry.kind == "demonym" and (_language_sense(tokens, hit)
-                                        or glued and hit.first - 2 in languages):
+        if entry.kind == "demonym" and (
+            _language_sense(tokens, hit) or glued and hit.first - 2 in languages
+        ):
             languages.add(hit.last - 1)  # "into English and Chinese"
             continue
-        if entry.kind == "ambiguous" and not _ambiguous_ok(tokens, hit, text, folded_words,
-                                                           confirmed, locs):
+        if entry.kind == "ambiguous" and not _ambiguous_ok(
+            tokens, hit, text, folded_words, confirmed, locs
+        ):
             continue
         if entry.kind in ("capital", "city", "region"):
             metonymy = entry.kind == "capital" and nxt is not None and nxt.folded in _METONYMY_HEADS
@@ -226,11 +292,22 @@ def find_places(text: str, tokens: list[Token], *, taken: set[int] | None = None
     return out
 
 
-_NAMES = {"XK": "Kosovo", "RU": "Russia", "PS": "Palestine", "CD": "DR Congo",
-          "VA": "Vatican City", "VG": "British Virgin Islands", "VI": "US Virgin Islands",
-          "FM": "Micronesia", "FK": "Falkland Islands", "MF": "Saint Martin",
-          "SX": "Sint Maarten", "CC": "Cocos Islands", "SH": "Saint Helena",
-          "BQ": "Caribbean Netherlands"}
+_NAMES = {
+    "XK": "Kosovo",
+    "RU": "Russia",
+    "PS": "Palestine",
+    "CD": "DR Congo",
+    "VA": "Vatican City",
+    "VG": "British Virgin Islands",
+    "VI": "US Virgin Islands",
+    "FM": "Micronesia",
+    "FK": "Falkland Islands",
+    "MF": "Saint Martin",
+    "SX": "Sint Maarten",
+    "CC": "Cocos Islands",
+    "SH": "Saint Helena",
+    "BQ": "Caribbean Netherlands",
+}
 
 
 def country_name(code: str) -> str:

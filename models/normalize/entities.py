@@ -82,14 +82,30 @@ def normalise_entities(text: str, spans: Sequence[SpanLike], article_id: str) ->
     tokens = tokenize(text)
     out: list[Entity] = []
 
-    def add(kind: str, start: int, end: int, canonical: str, code: str | None, score: float,
-            model: str) -> None:
-        out.append(Entity(article_id, kind, text[start:end], canonical, code, start, end,
-                          round(score, 4), model))
+    def add(
+        kind: str, start: int, end: int, canonical: str, code: str | None, score: float, model: str
+    ) -> None:
+        out.append(
+            Entity(
+                article_id,
+                kind,
+                text[start:end],
+                canonical,
+                code,
+                start,
+                end,
+                round(score, 4),
+                model,
+            )
+        )
 
     ner = [s for s in spans if 0 <= s.start < s.end <= len(text)]
-    per = [c for s in ner if s.label == "PER"
-           and (c := clean_person(text, s.start, s.end, _is_country_word)) is not None]
+    per = [
+        c
+        for s in ner
+        if s.label == "PER"
+        and (c := clean_person(text, s.start, s.end, _is_country_word)) is not None
+    ]
     locs = [(s.start, s.end) for s in ner if s.label == "LOC"]
     # 1. patterns that own their tokens
     blocked: list[tuple[int, int]] = []
@@ -143,16 +159,27 @@ def normalise_entities(text: str, spans: Sequence[SpanLike], article_id: str) ->
             canonical = p.name or " ".join(text[p.start : p.end].split())
         add(p.kind, p.start, p.end, canonical, p.code, 0.95 if p.kind == "country" else 0.9, model)
     for a in agencies:
-        add(a.kind, a.start, a.end, a.canonical, a.key if a.kind == "agency" else None, a.score,
-            a.model)
+        add(
+            a.kind,
+            a.start,
+            a.end,
+            a.canonical,
+            a.key if a.kind == "agency" else None,
+            a.score,
+            a.model,
+        )
     for p in persons:
         add("person", p.start, p.end, p.canonical, None, p.score, p.model)
     return sorted(out, key=lambda e: (e.start, e.end, e.kind))
 
 
-def _other_ner(text: str, ner: Sequence[SpanLike], agencies: list[AgencyMention],
-               claimed: list[tuple[int, int]], place_spans: list[tuple[int, int]],
-               ) -> tuple[list[AgencyMention], list[tuple[str, int, int, str, str | None, float]]]:
+def _other_ner(
+    text: str,
+    ner: Sequence[SpanLike],
+    agencies: list[AgencyMention],
+    claimed: list[tuple[int, int]],
+    place_spans: list[tuple[int, int]],
+) -> tuple[list[AgencyMention], list[tuple[str, int, int, str, str | None, float]]]:
     """ORG, LOC and MISC spans not yet used: agencies, organisations, locations, misc.
 
     Gazetteer agencies the NER also found are marked "ner+gazetteer" in place."""
@@ -166,11 +193,13 @@ def _other_ner(text: str, ner: Sequence[SpanLike], agencies: list[AgencyMention]
             for a in same:  # the NER agrees with the gazetteer
                 model = "ner+gazetteer" if a.model == "gazetteer" else a.model
                 agencies[agencies.index(a)] = AgencyMention(
-                    a.start, a.end, a.canonical, a.key, a.kind, model, max(a.score, s.score))
+                    a.start, a.end, a.canonical, a.key, a.kind, model, max(a.score, s.score)
+                )
             continue
         inside_place = any(p0 <= s.start and s.end <= p1 for p0, p1 in place_spans)
-        if inside_place or _overlaps(s.start, s.end, claimed + (
-                place_spans if s.label != "ORG" else [])):
+        if inside_place or _overlaps(
+            s.start, s.end, claimed + (place_spans if s.label != "ORG" else [])
+        ):
             continue  # an organisation may hold a country word ("Chinese Society for ...")
         surface = _strip_article(s.text)
         if surface.islower() or not surface or country_body(surface):
@@ -180,8 +209,9 @@ def _other_ner(text: str, ner: Sequence[SpanLike], agencies: list[AgencyMention]
         name = " ".join(surface.split())
         known = canonical_agency(surface)
         if known:
-            found.append(AgencyMention(start, end, known, slug(known), "agency", "ner+gazetteer",
-                                       s.score))
+            found.append(
+                AgencyMention(start, end, known, slug(known), "agency", "ner+gazetteer", s.score)
+            )
         elif looks_like_agency(surface, strict=s.label != "ORG"):
             found.append(AgencyMention(start, end, name, slug(name), "agency", "ner", s.score))
         elif s.label == "ORG":
@@ -202,8 +232,14 @@ def _person_like(ner: Sequence[SpanLike], claimed: list[tuple[int, int]]) -> lis
     repeat a word of a full PER name ("said Holder" tagged ORG after "Eric Holder")."""
     per = [s for s in ner if s.label == "PER" and (s.start, s.end) not in claimed]
     names = {fold(w) for s in per if len(s.text.split()) > 1 for w in s.text.split()[1:]}
-    extra = [s for s in ner if s.label != "PER" and " " not in s.text.strip()
-             and fold(s.text.strip()) in names and not _overlaps(s.start, s.end, claimed)]
+    extra = [
+        s
+        for s in ner
+        if s.label != "PER"
+        and " " not in s.text.strip()
+        and fold(s.text.strip()) in names
+        and not _overlaps(s.start, s.end, claimed)
+    ]
     return sorted(per + extra, key=lambda s: s.start)
 
 
@@ -212,9 +248,10 @@ def _strip_article(surface: str) -> str:
     return re.sub(r"['’]s?$", "", surface).strip()
 
 
-def _defined_acronyms(text: str, agencies: list[AgencyMention],
-                      claimed: list[tuple[int, int]]) -> list[AgencyMention]:
-    """"Cyber Police Department (CPD)": later bare "CPD" mentions are that agency; so are
+def _defined_acronyms(
+    text: str, agencies: list[AgencyMention], claimed: list[tuple[int, int]]
+) -> list[AgencyMention]:
+    """ "Cyber Police Department (CPD)": later bare "CPD" mentions are that agency; so are
     repeats of a name the NER found once."""
     out: list[AgencyMention] = []
     spans = claimed + [(a.start, a.end) for a in agencies]
@@ -229,12 +266,16 @@ def _defined_acronyms(text: str, agencies: list[AgencyMention],
     return out
 
 
-def _repeats(text: str, name: str, a: AgencyMention,
-             spans: list[tuple[int, int]]) -> list[AgencyMention]:
+def _repeats(
+    text: str, name: str, a: AgencyMention, spans: list[tuple[int, int]]
+) -> list[AgencyMention]:
     out = []
     for hit in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
         if not _overlaps(hit.start(), hit.end(), spans):
-            out.append(AgencyMention(hit.start(), hit.end(), a.canonical, a.key, "agency",
-                                     a.model, a.score * 0.95))
+            out.append(
+                AgencyMention(
+                    hit.start(), hit.end(), a.canonical, a.key, "agency", a.model, a.score * 0.95
+                )
+            )
             spans.append(hit.span())
     return out

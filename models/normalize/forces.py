@@ -14,9 +14,16 @@ from models.normalize.agencies import AgencyMention, canonical_agency, slug
 from models.normalize.countries import lookup_place
 from models.normalize.phrases import TOKEN_RE, Token, fold, title_case_line
 
-_HEADS = (("police",), ("constabulary",), ("gendarmerie",), ("sheriff", "'", "s", "office"),
-          ("sheriff", "'", "s", "department"), ("attorney", "'", "s", "office"),
-          ("prosecutor", "'", "s", "office"), ("prosecutors", "'", "office"))
+_HEADS = (
+    ("police",),
+    ("constabulary",),
+    ("gendarmerie",),
+    ("sheriff", "'", "s", "office"),
+    ("sheriff", "'", "s", "department"),
+    ("attorney", "'", "s", "office"),
+    ("prosecutor", "'", "s", "office"),
+    ("prosecutors", "'", "office"),
+)
 _HEAD_TAIL = {"service", "department", "force", "bureau", "agency", "command", "headquarters"}
 _MOD_STOP = set(
     "the a an local yesterday today tonight earlier later then when after before meanwhile however"
@@ -29,37 +36,175 @@ _MOD_STOP = set(
     " july august september october november december".split()
 )
 _CONNECT = {"-", "of", "and", "&"}
-_OF_HEADS = {"city", "county", "province", "state", "district", "borough", "region", "town",
-             "municipality", "isle", "republic"}
-_AGENCY_HEADS = {"police", "ministry", "department", "prosecutor", "prosecutors", "prosecution",
-                 "procuratorate", "agency", "bureau", "directorate", "gendarmerie", "constabulary",
-                 "court", "tribunal", "inspectorate", "taskforce", "marshals", "customs", "guard",
-                 "commission", "unit", "squad", "command", "carabinieri", "garda"}
-_STRICT_HEADS = {"police", "ministry", "prosecutor", "prosecutors", "procuratorate", "gendarmerie",
-                 "constabulary", "directorate", "bureau"}
-_QUALIFIED_HEADS = {"office", "service", "services", "force", "division", "centre", "center",
-                    "team", "group", "section", "administration", "authority", "council"}
-_AGENCY_CUES = {"police", "crime", "crimes", "criminal", "justice", "security", "investigation",
-                "investigations", "investigative", "prosecution", "prosecutor", "attorney",
-                "sheriff", "home", "border", "customs", "immigration", "enforcement",
-                "intelligence", "cyber", "cybercrime", "exploitation", "protection", "trafficking",
-                "interior", "internal", "affairs", "task", "prosecutors", "judicial"}
-_NOT_AGENCY = {"foundation", "society", "association", "institute", "university", "college",
-               "school", "hospital", "church", "party", "company", "inc", "ltd", "llc", "corp",
-               "corporation", "bank", "news", "times", "post", "daily", "herald", "press", "media",
-               "network", "alliance", "coalition", "charity", "trust", "club", "league", "magazine",
-               "microsoft", "google", "facebook", "meta", "apple", "twitter", "telegram",
-               # a person's role, not a body: "Danish National Commissioner of Police"
-               "commissioner", "director", "chief", "minister", "secretary", "spokesman",
-               "spokeswoman", "spokesperson", "officer", "officers", "inspector", "detective",
-               "superintendent", "sergeant", "chairman", "president", "attache"}
+_OF_HEADS = {
+    "city",
+    "county",
+    "province",
+    "state",
+    "district",
+    "borough",
+    "region",
+    "town",
+    "municipality",
+    "isle",
+    "republic",
+}
+_AGENCY_HEADS = {
+    "police",
+    "ministry",
+    "department",
+    "prosecutor",
+    "prosecutors",
+    "prosecution",
+    "procuratorate",
+    "agency",
+    "bureau",
+    "directorate",
+    "gendarmerie",
+    "constabulary",
+    "court",
+    "tribunal",
+    "inspectorate",
+    "taskforce",
+    "marshals",
+    "customs",
+    "guard",
+    "commission",
+    "unit",
+    "squad",
+    "command",
+    "carabinieri",
+    "garda",
+}
+_STRICT_HEADS = {
+    "police",
+    "ministry",
+    "prosecutor",
+    "prosecutors",
+    "procuratorate",
+    "gendarmerie",
+    "constabulary",
+    "directorate",
+    "bureau",
+}
+_QUALIFIED_HEADS = {
+    "office",
+    "service",
+    "services",
+    "force",
+    "division",
+    "centre",
+    "center",
+    "team",
+    "group",
+    "section",
+    "administration",
+    "authority",
+    "council",
+}
+_AGENCY_CUES = {
+    "police",
+    "crime",
+    "crimes",
+    "criminal",
+    "justice",
+    "security",
+    "investigation",
+    "investigations",
+    "investigative",
+    "prosecution",
+    "prosecutor",
+    "attorney",
+    "sheriff",
+    "home",
+    "border",
+    "customs",
+    "immigration",
+    "enforcement",
+    "intelligence",
+    "cyber",
+    "cybercrime",
+    "exploitation",
+    "protection",
+    "trafficking",
+    "interior",
+    "internal",
+    "affairs",
+    "task",
+    "prosecutors",
+    "judicial",
+}
+_NOT_AGENCY = {
+    "foundation",
+    "society",
+    "association",
+    "institute",
+    "university",
+    "college",
+    "school",
+    "hospital",
+    "church",
+    "party",
+    "company",
+    "inc",
+    "ltd",
+    "llc",
+    "corp",
+    "corporation",
+    "bank",
+    "news",
+    "times",
+    "post",
+    "daily",
+    "herald",
+    "press",
+    "media",
+    "network",
+    "alliance",
+    "coalition",
+    "charity",
+    "trust",
+    "club",
+    "league",
+    "magazine",
+    "microsoft",
+    "google",
+    "facebook",
+    "meta",
+    "apple",
+    "twitter",
+    "telegram",
+    # a person's role, not a body: "Danish National Commissioner of Police"
+    "commissioner",
+    "director",
+    "chief",
+    "minister",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "officer",
+    "officers",
+    "inspector",
+    "detective",
+    "superintendent",
+    "sergeant",
+    "chairman",
+    "president",
+    "attache",
+}
 
 
 def country_body(surface: str) -> bool:
-    """"Thai police", "Chinese authorities": a country's police, not a named body."""
+    """ "Thai police", "Chinese authorities": a country's police, not a named body."""
     words = [w for w in TOKEN_RE.findall(surface) if w[0].isalnum() and fold(w) != "the"]
-    return len(words) > 1 and fold(words[-1]) in {"police", "authorities", "government"} and all(
-        (e := lookup_place(w)) is not None and e.kind in ("name", "demonym") for w in words[:-1])
+    return (
+        len(words) > 1
+        and fold(words[-1]) in {"police", "authorities", "government"}
+        and all(
+            (e := lookup_place(w)) is not None and e.kind in ("name", "demonym") for w in words[:-1]
+        )
+    )
 
 
 def looks_like_agency(surface: str, *, strict: bool = False) -> bool:
@@ -85,8 +230,11 @@ def looks_like_agency(surface: str, *, strict: bool = False) -> bool:
         return head in _STRICT_HEADS or words[:2] in (["ministry", "of"], ["department", "of"])
     if head in _AGENCY_HEADS or words[-2:] == ["task", "force"]:
         return True
-    if len(words) > 2 and words[0] in {"ministry", "department", "bureau", "directorate",
-                                       "office"} and words[1] == "of":
+    if (
+        len(words) > 2
+        and words[0] in {"ministry", "department", "bureau", "directorate", "office"}
+        and words[1] == "of"
+    ):
         return True
     return head in _QUALIFIED_HEADS and bool(_AGENCY_CUES & set(words[:-1]))
 
@@ -103,15 +251,19 @@ def _head_at(tokens: list[Token], i: int) -> int:
 
 
 def _sentence_start(tokens: list[Token], text: str, i: int) -> bool:
-    if i == 0 or tokens[i - 1].text in ".!?\"“:":
+    if i == 0 or tokens[i - 1].text in '.!?"“:':
         return True
     return "\n" in text[tokens[i - 1].end : tokens[i].start]
 
 
-def find_local_forces(text: str, tokens: list[Token], taken: set[int],
-                      supported: Sequence[tuple[int, int]] = (),
-                      countries: Sequence[tuple[int, int]] = ()) -> list[AgencyMention]:
-    """"Zaanstreek-Waterland police", "Cook County Sheriff's Office": a proper name + head.
+def find_local_forces(
+    text: str,
+    tokens: list[Token],
+    taken: set[int],
+    supported: Sequence[tuple[int, int]] = (),
+    countries: Sequence[tuple[int, int]] = (),
+) -> list[AgencyMention]:
+    """ "Zaanstreek-Waterland police", "Cook County Sheriff's Office": a proper name + head.
 
     Country words alone ("Danish police") make no agency; a capitalised first word of
     a sentence counts only when it is a known place or inside an NER span.
@@ -130,27 +282,44 @@ def find_local_forces(text: str, tokens: list[Token], taken: set[int],
                 break
             if tok.text[0].isupper() and tok.text.isalnum():
                 first -= 1
-            elif (tok.folded in _CONNECT and first - 2 >= 0 and tokens[first - 2].text[0].isupper()
-                  and (tok.folded != "-" or not (gap or text[tokens[first - 2].end : tok.start]))
-                  and (tok.folded != "of" or tokens[first - 2].folded in _OF_HEADS)):
+            elif (
+                tok.folded in _CONNECT
+                and first - 2 >= 0
+                and tokens[first - 2].text[0].isupper()
+                and (tok.folded != "-" or not (gap or text[tokens[first - 2].end : tok.start]))
+                and (tok.folded != "of" or tokens[first - 2].folded in _OF_HEADS)
+            ):
                 first -= 1  # "Zaanstreek-Waterland", "Devon and Cornwall", "City of London"
             else:
                 break
-        while first < i and (tokens[first].folded in _MOD_STOP | _CONNECT or (
-                _sentence_start(tokens, text, first) and lookup_place(tokens[first].text) is None
-                and not any(s <= tokens[first].start < e for s, e in supported))):
+        while first < i and (
+            tokens[first].folded in _MOD_STOP | _CONNECT
+            or (
+                _sentence_start(tokens, text, first)
+                and lookup_place(tokens[first].text) is None
+                and not any(s <= tokens[first].start < e for s, e in supported)
+            )
+        ):
             first += 1
         words = [t for t in tokens[first:i] if t.text[0].isalnum()]
         if not words or all(fold(w.text) in _MOD_STOP for w in words):
             continue
         modifier = text[tokens[first].start : tokens[i - 1].end]
-        if all(any(s <= w.start < e for s, e in countries) or w.folded in _CONNECT
-               for w in words):
+        if all(any(s <= w.start < e for s, e in countries) or w.folded in _CONNECT for w in words):
             continue  # "Danish police", "British and Australian police": countries only
         head = text[tokens[i].start : tokens[end - 1].end]
         name = f"{modifier} " + " ".join(w[:1].upper() + w[1:] for w in head.split())
         canonical = canonical_agency(name) or name
-        out.append(AgencyMention(tokens[first].start, tokens[end - 1].end, canonical,
-                                 slug(canonical), "agency", "pattern", 0.8))
+        out.append(
+            AgencyMention(
+                tokens[first].start,
+                tokens[end - 1].end,
+                canonical,
+                slug(canonical),
+                "agency",
+                "pattern",
+                0.8,
+            )
+        )
         taken |= set(range(first, end))
     return out

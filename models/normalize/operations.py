@@ -15,8 +15,10 @@ from models.normalize.phrases import title_case_line
 _WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\.[\w'’-]+)*"
 _LINK = r"(?:of|the|de|del|della|la|le|na|da|do|dos|das|für|van|der)"
 _NAME = rf"{_WORD}(?:[ \t]+(?:{_LINK}[ \t]+)?{_WORD}){{0,4}}"
-_KEYWORD = (r"(?:Operation|OPERATION|Operación|Opération|Operação|Operazione|Operatie|Operasi"
-            r"|Project)")
+_KEYWORD = (
+    r"(?:Operation|OPERATION|Operación|Opération|Operação|Operazione|Operatie|Operasi"
+    r"|Project)"
+)
 _QUOTE_OPEN = "\"'“‘«„"
 _QUOTE_CLOSE = "\"'”’»“"
 # Operation Delego / OPERATION ICARUS / Operation: Rescue / Project Spade
@@ -34,16 +36,73 @@ _DUBBED = re.compile(
 )
 # First words that make "Operation X" a unit or a job, not a named operation.
 _NOT_NAMES = {
-    "centre", "center", "centres", "team", "teams", "unit", "manager", "managers", "room",
-    "director", "group", "command", "commander", "officer", "officers", "chief", "head",
-    "support", "leader", "coordinator", "desk", "section", "division", "services", "service",
-    "control", "planning", "orders", "plan", "area", "the", "a", "an", "in", "on", "at", "of",
-    "and", "was", "is", "has", "had", "will", "to", "for", "by", "with", "this", "that", "it",
-    "i", "ii", "iii",
+    "centre",
+    "center",
+    "centres",
+    "team",
+    "teams",
+    "unit",
+    "manager",
+    "managers",
+    "room",
+    "director",
+    "group",
+    "command",
+    "commander",
+    "officer",
+    "officers",
+    "chief",
+    "head",
+    "support",
+    "leader",
+    "coordinator",
+    "desk",
+    "section",
+    "division",
+    "services",
+    "service",
+    "control",
+    "planning",
+    "orders",
+    "plan",
+    "area",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "of",
+    "and",
+    "was",
+    "is",
+    "has",
+    "had",
+    "will",
+    "to",
+    "for",
+    "by",
+    "with",
+    "this",
+    "that",
+    "it",
+    "i",
+    "ii",
+    "iii",
 }
 # "Project ..." names that are programmes or tools rather than operations.
-_NOT_PROJECTS = {"safe childhood", "vic", "arachnid", "manager", "director", "coordinator",
-                 "lead", "leader", "team", "officer"}
+_NOT_PROJECTS = {
+    "safe childhood",
+    "vic",
+    "arachnid",
+    "manager",
+    "director",
+    "coordinator",
+    "lead",
+    "leader",
+    "team",
+    "officer",
+}
 _TRAILING = {"task", "force", "taskforce", "team", "investigators", "police", "officers"}
 
 

@@ -27,31 +27,148 @@ TITLES = set(
     " coordinator manager founder ceo chancellor councillor councilor mp mep prime foreign home"
     " interior permanent undersecretary managing".split()
 )
-_NOT_HONORIFIC = {"u.s", "us", "uk", "eu", "federal", "national", "state", "police", "legal",
-                  "senior", "interim", "principal", "head", "boss", "executive", "special"}
-_MENU_WORDS = {"facebook", "twitter", "email", "e-mail", "whatsapp", "linkedin", "share", "print",
-               "mail", "comments", "comment", "reddit", "pinterest", "telegram", "messenger", "x",
-               "copy", "link", "instagram", "youtube", "tiktok", "home", "news", "menu", "search"}
+_NOT_HONORIFIC = {
+    "u.s",
+    "us",
+    "uk",
+    "eu",
+    "federal",
+    "national",
+    "state",
+    "police",
+    "legal",
+    "senior",
+    "interim",
+    "principal",
+    "head",
+    "boss",
+    "executive",
+    "special",
+}
+_MENU_WORDS = {
+    "facebook",
+    "twitter",
+    "email",
+    "e-mail",
+    "whatsapp",
+    "linkedin",
+    "share",
+    "print",
+    "mail",
+    "comments",
+    "comment",
+    "reddit",
+    "pinterest",
+    "telegram",
+    "messenger",
+    "x",
+    "copy",
+    "link",
+    "instagram",
+    "youtube",
+    "tiktok",
+    "home",
+    "news",
+    "menu",
+    "search",
+}
 # Words no surname uses: "Azov Films" is a firm even when the NER calls it a person.
-_ORG_WORDS = {"films", "productions", "inc", "ltd", "llc", "corp", "corporation", "company",
-              "group", "media", "studios", "entertainment", "holdings", "technologies", "software",
-              "systems", "network", "networks", "club", "foundation", "association",
-              "university", "hospital", "police", "court", "ministry", "agency", "department",
-              "bureau", "service"}
+_ORG_WORDS = {
+    "films",
+    "productions",
+    "inc",
+    "ltd",
+    "llc",
+    "corp",
+    "corporation",
+    "company",
+    "group",
+    "media",
+    "studios",
+    "entertainment",
+    "holdings",
+    "technologies",
+    "software",
+    "systems",
+    "network",
+    "networks",
+    "club",
+    "foundation",
+    "association",
+    "university",
+    "hospital",
+    "police",
+    "court",
+    "ministry",
+    "agency",
+    "department",
+    "bureau",
+    "service",
+}
 _QUOTES = "\"'“”‘’«»"
 _AGE = re.compile(r"\s*[,(]\s*(?:aged\s+)?\d{1,2}(?:\s*[,)]|\s+years?\b)")
 # Words that make a credit line name a desk, agency or picture library, not a person.
-_NOT_CREDIT = {"staff", "reporter", "reporters", "correspondent", "writer", "editor", "team",
-               "desk", "news", "agency", "admin", "press", "media", "online", "our", "the",
-               "getty", "images", "image", "shutterstock", "alamy", "istock", "supplied",
-               "handout", "file", "stock", "pool", "police", "service", "office", "department"}
-_SPEECH = ("said|says|told|added|explained|stated|wrote|admitted|pleaded|denied|claimed|warned"
-           "|noted|insisted|confirmed|asked|testified")
+_NOT_CREDIT = {
+    "staff",
+    "reporter",
+    "reporters",
+    "correspondent",
+    "writer",
+    "editor",
+    "team",
+    "desk",
+    "news",
+    "agency",
+    "admin",
+    "press",
+    "media",
+    "online",
+    "our",
+    "the",
+    "getty",
+    "images",
+    "image",
+    "shutterstock",
+    "alamy",
+    "istock",
+    "supplied",
+    "handout",
+    "file",
+    "stock",
+    "pool",
+    "police",
+    "service",
+    "office",
+    "department",
+}
+_SPEECH = (
+    "said|says|told|added|explained|stated|wrote|admitted|pleaded|denied|claimed|warned"
+    "|noted|insisted|confirmed|asked|testified"
+)
 _SPEECH_AFTER = re.compile(rf"\s+(?:{_SPEECH})\b")
 _SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}|according to)\s+$")
-_NOT_PERSON_NEXT = {"members", "member", "users", "user", "site", "website", "forum", "board",
-                    "network", "ring", "server", "servers", "account", "accounts", "administrators",
-                    "platform", "app", "group", "chat", "community"}
+_NOT_PERSON_NEXT = {
+    "members",
+    "member",
+    "users",
+    "user",
+    "site",
+    "website",
+    "forum",
+    "board",
+    "network",
+    "ring",
+    "server",
+    "servers",
+    "account",
+    "accounts",
+    "administrators",
+    "platform",
+    "app",
+    "group",
+    "chat",
+    "community",
+}
 _INTRO = re.compile(
     r"(?:(?:identified|named|known|referred to|listed|described)\s+(?:only\s+)?as|surnamed"
     r"|(?:man|woman|suspect|boy|girl|teacher|person)\s+(?:named|called))"
@@ -106,8 +223,9 @@ def _is_title(word: str) -> bool:
     return bool(parts) and all(p.rstrip(".") in TITLES for p in parts)
 
 
-def clean_person(text: str, start: int, end: int,
-                 modifier: Callable[[str], bool] | None = None) -> tuple[int, int] | None:
+def clean_person(
+    text: str, start: int, end: int, modifier: Callable[[str], bool] | None = None
+) -> tuple[int, int] | None:
     """Trim titles, acronyms before titles ("ICE Director"), possessives and punctuation.
 
     `modifier` says which other leading words go too (countries: "British Prime Minister").
@@ -176,13 +294,19 @@ def _boilerplate(surface: str) -> bool:
 
 def credit_spans(text: str) -> list[tuple[int, int]]:
     """Names in bylines, photo credits and wire sign-offs."""
-    return [m.span("name") for m in _CREDITS.finditer(text)
-            if not _NOT_CREDIT & {fold(w) for w in m.group("name").split()}]
+    return [
+        m.span("name")
+        for m in _CREDITS.finditer(text)
+        if not _NOT_CREDIT & {fold(w) for w in m.group("name").split()}
+    ]
 
 
-def resolve_persons(text: str, spans: Sequence[tuple[int, int, float]],
-                    blocked: Sequence[tuple[int, int]] = (),
-                    modifier: Callable[[str], bool] | None = None) -> list[PersonMention]:
+def resolve_persons(
+    text: str,
+    spans: Sequence[tuple[int, int, float]],
+    blocked: Sequence[tuple[int, int]] = (),
+    modifier: Callable[[str], bool] | None = None,
+) -> list[PersonMention]:
     """Clean person spans, add credits, and link every mention to its fullest form."""
     raw = [(s, e, sc, "ner") for s, e, sc in spans]
     raw += [(s, e, 0.85, "pattern") for s, e in credit_spans(text)]
@@ -235,10 +359,13 @@ def _link(text: str, mentions: list[tuple[int, int, float, str]]) -> list[Person
                 cluster = _Cluster(_canonical(surface), keys, s)
                 clusters.append(cluster)
             if len(cluster.canonical.split()) == 1 and (
-                    model == "pattern" or _single_word_evidence(text, s, e)):
+                model == "pattern" or _single_word_evidence(text, s, e)
+            ):
                 supported.add(id(cluster))
         cluster.last = s
         assigned.append(cluster)
-    return [PersonMention(s, e, cluster.canonical, score, model)
-            for (s, e, score, model), cluster in zip(mentions, assigned, strict=True)
-            if len(cluster.canonical.split()) > 1 or id(cluster) in supported]
+    return [
+        PersonMention(s, e, cluster.canonical, score, model)
+        for (s, e, score, model), cluster in zip(mentions, assigned, strict=True)
+        if len(cluster.canonical.split()) > 1 or id(cluster) in supported
+    ]

@@ -116,6 +116,9 @@ def title_case_line(text: str, offset: int) -> bool:
     """Is the line around `offset` a title-case headline ("Police Bust Global Ring")?"""
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
-    words = [w for w in re.findall(r"[^\W\d_]+", text[start : end if end >= 0 else len(text)])
-             if len(w) > 3]
+    words = [
+        w
+        for w in re.findall(r"[^\W\d_]+", text[start : end if end >= 0 else len(text)])
+        if len(w) > 3
+    ]
     return len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
