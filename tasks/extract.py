@@ -56,9 +56,15 @@ def load_models(settings: Settings) -> NerTagger:
     Guarded by a lock: extract tasks run in a thread pool, and neither the lazy imports
     of transformers nor the first model load are safe to race.
     """
+    from transformers.utils import logging as hf_logging
+
     from models.figures.roles_model import load_encoder, load_head
     from models.ner.tagger import get_tagger
 
+    # Articles are windowed by the tagger, so the tokenizer's length warning is noise,
+    # and so are the per-load progress bars in a pipeline's output.
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     with _LOAD_LOCK:
         tagger = get_tagger(settings.ner_model, settings.ner_backend)
         if settings.role_classifier != "rules":
