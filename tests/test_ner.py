@@ -20,7 +20,8 @@ CONLL_TEST = SHARED / "data" / "conll2003" / "test.txt"
 
 needs_shipped = pytest.mark.skipif(
     not (SHIPPED / "model.safetensors").is_file(),
-    reason="shipped NER weights not built yet (python -m models.ner.train)")
+    reason="shipped NER weights not built yet (python -m models.ner.train)",
+)
 
 
 def _base_dir() -> Path | None:
@@ -32,7 +33,7 @@ def _base_dir() -> Path | None:
 
 def _check_spans(text: str, spans) -> None:
     for sp in spans:
-        assert text[sp.start:sp.end] == sp.text
+        assert text[sp.start : sp.end] == sp.text
         assert sp.label in {"PER", "ORG", "LOC", "MISC"}
         assert 0.0 <= sp.score <= 1.0
         # never half a word: no letter/digit continues across either edge
@@ -50,9 +51,17 @@ def shipped():
 # ----------------------------------------------------------------- scorer (5)
 def test_iob1_conversion_and_spans() -> None:
     assert iob1_to_iob2(["I-PER", "I-PER", "B-PER", "O", "I-LOC"]) == [
-        "B-PER", "I-PER", "B-PER", "O", "B-LOC"]
+        "B-PER",
+        "I-PER",
+        "B-PER",
+        "O",
+        "B-LOC",
+    ]
     assert get_spans(["B-ORG", "I-ORG", "O", "I-LOC", "B-LOC"]) == {
-        ("ORG", 0, 2), ("LOC", 3, 4), ("LOC", 4, 5)}
+        ("ORG", 0, 2),
+        ("LOC", 3, 4),
+        ("LOC", 4, 5),
+    }
     assert get_spans(["B-PER", "I-ORG"]) == {("PER", 0, 1), ("ORG", 1, 2)}
 
 
@@ -79,17 +88,28 @@ def test_plain_hf_directory_loads_offline(tmp_path: Path) -> None:
 
     torch.manual_seed(0)
     tok = AutoTokenizer.from_pretrained(str(base), local_files_only=True)
-    cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2,
-                     num_attention_heads=2, intermediate_size=64, max_position_embeddings=64,
-                     num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
-                     label2id={lab: i for i, lab in enumerate(LABELS)})
+    cfg = BertConfig(
+        vocab_size=tok.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={lab: i for i, lab in enumerate(LABELS)},
+    )
     BertForTokenClassification(cfg).save_pretrained(str(tmp_path))
     tok.save_pretrained(str(tmp_path))
 
     tagger = NerTagger.load(str(tmp_path))
     assert tagger.window == 64 and not tagger.cased
-    texts = ["Dr. Ana Pérez-Lobo flew from São Paulo to the U.N. in New York.",
-             " ".join(["filler words here"] * 60) + " and then Oslo.", "", "!!!"]
+    texts = [
+        "Dr. Ana Pérez-Lobo flew from São Paulo to the U.N. in New York.",
+        " ".join(["filler words here"] * 60) + " and then Oslo.",
+        "",
+        "!!!",
+    ]
     results = tagger.tag(texts)
     assert len(results) == len(texts) and results[2] == []
     for text, spans in zip(texts, results, strict=True):
@@ -127,9 +147,11 @@ def _long_article(rng: random.Random, n_words: int) -> str:
     parts: list[str] = []
     count = 0
     while count < n_words:
-        s = rng.choice(_FILLER).format(day=rng.choice(["Monday", "Friday"]),
-                                       month=rng.choice(["June", "October"]),
-                                       n=rng.randint(2, 9))
+        s = rng.choice(_FILLER).format(
+            day=rng.choice(["Monday", "Friday"]),
+            month=rng.choice(["June", "October"]),
+            n=rng.randint(2, 9),
+        )
         parts.append(s)
         count += len(s.split())
     return " ".join(parts)
@@ -138,9 +160,11 @@ def _long_article(rng: random.Random, n_words: int) -> str:
 @needs_shipped
 def test_long_article_entity_near_the_end(shipped) -> None:
     rng = random.Random(7)
-    text = (_long_article(rng, 4800) + " The inquiry was led by Detective Inspector Maria "
-            "Gonzalez, who told reporters in Chicago that the case was closed. "
-            + _long_article(rng, 120))
+    text = (
+        _long_article(rng, 4800) + " The inquiry was led by Detective Inspector Maria "
+        "Gonzalez, who told reporters in Chicago that the case was closed. "
+        + _long_article(rng, 120)
+    )
     assert len(text.split()) > 4900
     spans = shipped.tag([text])[0]
     _check_spans(text, spans)

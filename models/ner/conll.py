@@ -92,8 +92,7 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-            "support": n_gold}
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": n_gold}
 
 
 def span_scores(gold: list[list[str]], pred: list[list[str]]) -> dict[str, dict]:
@@ -120,8 +119,10 @@ def format_scores(scores: dict[str, dict]) -> str:
     lines = [f"{'type':<6} {'P':>7} {'R':>7} {'F1':>7} {'support':>8}"]
     for name in [t for t in scores if t != "micro"] + ["micro"]:
         s = scores[name]
-        lines.append(f"{name:<6} {s['precision']:>7.4f} {s['recall']:>7.4f} "
-                     f"{s['f1']:>7.4f} {s['support']:>8}")
+        lines.append(
+            f"{name:<6} {s['precision']:>7.4f} {s['recall']:>7.4f} "
+            f"{s['f1']:>7.4f} {s['support']:>8}"
+        )
     return "\n".join(lines)
 
 

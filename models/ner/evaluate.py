@@ -100,8 +100,10 @@ def main(argv: list[str] | None = None) -> None:
     gold, pred = tag_docs(tagger, docs)
     secs = time.perf_counter() - t0
     scores = span_scores(gold, pred)
-    print(f"model={tagger.source} backend={args.backend} split={args.split} "
-          f"sentences={len(gold)} seconds={secs:.1f}")
+    print(
+        f"model={tagger.source} backend={args.backend} split={args.split} "
+        f"sentences={len(gold)} seconds={secs:.1f}"
+    )
     print(format_scores(scores))
     if args.json:
         print(json.dumps(scores))

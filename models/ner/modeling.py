@@ -24,8 +24,18 @@ MARKER = "opwatch_ner.json"
 ARCHITECTURE = "OpwatchCasedBertForTokenClassification"
 
 # Word shapes; 0 is kept for special tokens and padding.
-SHAPES = ("special", "lower", "title", "allcaps", "upper1", "mixed", "digit",
-          "alnum_digit", "punct", "other")
+SHAPES = (
+    "special",
+    "lower",
+    "title",
+    "allcaps",
+    "upper1",
+    "mixed",
+    "digit",
+    "alnum_digit",
+    "punct",
+    "other",
+)
 _SHAPE_ID = {s: i for i, s in enumerate(SHAPES)}
 
 
@@ -70,13 +80,17 @@ class CasedBertTokenClassifier(nn.Module):
         nn.init.normal_(self.classifier.weight, std=0.02)
         nn.init.zeros_(self.classifier.bias)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                shape_ids: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, shape_ids: torch.Tensor
+    ) -> torch.Tensor:
         """Return logits of shape (batch, seq, num_labels)."""
         embeds = self.bert.embeddings.word_embeddings(input_ids)
         embeds = embeds + self.shape_embeddings(shape_ids)
-        hidden = self.bert(inputs_embeds=embeds, attention_mask=attention_mask,
-                           token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+        hidden = self.bert(
+            inputs_embeds=embeds,
+            attention_mask=attention_mask,
+            token_type_ids=torch.zeros_like(input_ids),
+        ).last_hidden_state
         feats = torch.cat([hidden, self.shape_head(shape_ids)], dim=-1)
         return self.classifier(self.dropout(feats))
 
@@ -85,8 +99,9 @@ class CasedBertTokenClassifier(nn.Module):
         return {n for n, _ in self.named_parameters() if not n.startswith("bert.")}
 
     @classmethod
-    def from_base(cls, base_dir: str | Path, labels: list[str],
-                  shape_head_dim: int = 32) -> CasedBertTokenClassifier:
+    def from_base(
+        cls, base_dir: str | Path, labels: list[str], shape_head_dim: int = 32
+    ) -> CasedBertTokenClassifier:
         """New classifier whose encoder is initialised from a pretrained BERT dir."""
         config = BertConfig.from_pretrained(str(base_dir), local_files_only=True)
         config.num_labels = len(labels)
@@ -107,8 +122,7 @@ class CasedBertTokenClassifier(nn.Module):
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         self.config.save_pretrained(str(out))
-        state = {k: v.detach().to(torch.float16).contiguous()
-                 for k, v in self.state_dict().items()}
+        state = {k: v.detach().to(torch.float16).contiguous() for k, v in self.state_dict().items()}
         save_file(state, str(out / "model.safetensors"), metadata={"format": "pt"})
         tokenizer.save_pretrained(str(out))
         marker = {
@@ -116,8 +130,11 @@ class CasedBertTokenClassifier(nn.Module):
             "architecture": ARCHITECTURE,
             "labels": [self.config.id2label[i] for i in range(self.config.num_labels)],
             "tag_scheme": "IOB2",
-            "casing_feature": {"shapes": list(SHAPES), "added_to_input_embeddings": True,
-                               "head_dim": getattr(self.config, "shape_head_dim", 32)},
+            "casing_feature": {
+                "shapes": list(SHAPES),
+                "added_to_input_embeddings": True,
+                "head_dim": getattr(self.config, "shape_head_dim", 32),
+            },
             "weights_dtype": "float16",
         }
         marker.update(extra or {})

@@ -23,10 +23,20 @@ BACKENDS = ("torch", "int8")
 # apostrophes (but not a trailing possessive 's), the possessive itself, or any other
 # single character. Close to CoNLL-2003's own tokenisation.
 WORD_RE = re.compile(
-    r"(?:[^\W\d_]\.){2,}|[A-ZÀ-Þ]\.|\w+(?:[.&-]\w+|['’](?!s\b)\w+)*|['’]s\b|[^\w\s]")
-_TYPE_ALIASES = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "ORGANIZATION": "ORG",
-                 "ORGANISATION": "ORG", "LOC": "LOC", "LOCATION": "LOC", "GPE": "LOC",
-                 "MISC": "MISC", "MISCELLANEOUS": "MISC"}
+    r"(?:[^\W\d_]\.){2,}|[A-ZÀ-Þ]\.|\w+(?:[.&-]\w+|['’](?!s\b)\w+)*|['’]s\b|[^\w\s]"
+)
+_TYPE_ALIASES = {
+    "PER": "PER",
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "ORGANIZATION": "ORG",
+    "ORGANISATION": "ORG",
+    "LOC": "LOC",
+    "LOCATION": "LOC",
+    "GPE": "LOC",
+    "MISC": "MISC",
+    "MISCELLANEOUS": "MISC",
+}
 
 
 class NerModelError(RuntimeError):
@@ -61,8 +71,17 @@ def _normalise_label(label: str) -> tuple[str, str]:
 class NerTagger:
     """Load once, then call :meth:`tag` on any number of texts of any length."""
 
-    def __init__(self, model: Any, tokenizer: Any, labels: list[str], *, cased: bool,
-                 window: int, backend: str, source: str) -> None:
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        labels: list[str],
+        *,
+        cased: bool,
+        window: int,
+        backend: str,
+        source: str,
+    ) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.labels = labels
@@ -78,8 +97,10 @@ class NerTagger:
     @classmethod
     def load(cls, name_or_path: str | None = None, backend: str = "torch") -> NerTagger:
         if backend not in BACKENDS:
-            raise NerModelError(f"unknown NER backend {backend!r}: set OPWATCH_NER_BACKEND "
-                                f"to one of {', '.join(BACKENDS)}")
+            raise NerModelError(
+                f"unknown NER backend {backend!r}: set OPWATCH_NER_BACKEND "
+                f"to one of {', '.join(BACKENDS)}"
+            )
         import torch
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
@@ -87,8 +108,10 @@ class NerTagger:
         path = Path(source).expanduser()
         looks_local = path.exists() or source.startswith((".", "/", "~")) or name_or_path is None
         if looks_local and not path.is_dir():
-            raise NerModelError(f"NER model directory not found: {source}; set "
-                                "OPWATCH_NER_MODEL to a model directory or a hub id")
+            raise NerModelError(
+                f"NER model directory not found: {source}; set "
+                "OPWATCH_NER_MODEL to a model directory or a hub id"
+            )
         try:
             if (path / "opwatch_ner.json").is_file():
                 from models.ner.modeling import CasedBertTokenClassifier
@@ -109,20 +132,26 @@ class NerTagger:
                 cased, window = False, min(256, limit)
         except NerModelError:
             raise
-        except Exception as exc:  # noqa: BLE001 - any load failure is a setting problem
-            raise NerModelError(f"cannot load NER model {source!r} ({exc.__class__.__name__}: "
-                                f"{str(exc)[:300]}); set OPWATCH_NER_MODEL to a valid "
-                                "token-classification model directory or hub id") from exc
+        except Exception as exc:  # any load failure is reported as a setting problem
+            raise NerModelError(
+                f"cannot load NER model {source!r} ({exc.__class__.__name__}: "
+                f"{str(exc)[:300]}); set OPWATCH_NER_MODEL to a valid "
+                "token-classification model directory or hub id"
+            ) from exc
         if not getattr(tok, "is_fast", False):
-            raise NerModelError(f"NER model {source!r} has no fast tokenizer; set "
-                                "OPWATCH_NER_MODEL to a model that ships tokenizer.json")
+            raise NerModelError(
+                f"NER model {source!r} has no fast tokenizer; set "
+                "OPWATCH_NER_MODEL to a model that ships tokenizer.json"
+            )
         if backend == "int8":
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 model = torch.ao.quantization.quantize_dynamic(
-                    model, {torch.nn.Linear}, dtype=torch.qint8)
-        return cls(model.eval(), tok, labels, cased=cased, window=window,
-                   backend=backend, source=source)
+                    model, {torch.nn.Linear}, dtype=torch.qint8
+                )
+        return cls(
+            model.eval(), tok, labels, cased=cased, window=window, backend=backend, source=source
+        )
 
     # -------------------------------------------------------------- inference
     def tag(self, texts: list[str]) -> list[list[NerSpan]]:
@@ -140,15 +169,23 @@ class NerTagger:
         ids: list[int] = []
         word_of: list[int] = []
         if strings:
-            enc = self.tokenizer(strings, is_split_into_words=True, add_special_tokens=False,
-                                 verbose=False)
+            enc = self.tokenizer(
+                strings, is_split_into_words=True, add_special_tokens=False, verbose=False
+            )
             ids = list(enc["input_ids"])
             word_of = [w if w is not None else -1 for w in enc.word_ids()]
         shapes = [word_shape(strings[w]) if w >= 0 else 0 for w in word_of]
         starts = _sentence_starts(text, words, word_of)
         spans = _windows(len(ids), starts, self.window - 2)
-        return {"words": words, "ids": ids, "word_of": word_of, "shapes": shapes,
-                "windows": spans, "probs": [None] * len(ids), "centrality": [-1] * len(ids)}
+        return {
+            "words": words,
+            "ids": ids,
+            "word_of": word_of,
+            "shapes": shapes,
+            "windows": spans,
+            "probs": [None] * len(ids),
+            "centrality": [-1] * len(ids),
+        }
 
     def _run(self, docs: list[dict[str, Any]], windows: list[tuple[int, int, int]]) -> None:
         import torch
@@ -157,7 +194,7 @@ class NerTagger:
         windows = sorted(windows, key=lambda w: w[2] - w[1])
         with torch.inference_mode():
             for i in range(0, len(windows), self.batch_size):
-                batch = windows[i:i + self.batch_size]
+                batch = windows[i : i + self.batch_size]
                 width = max(e - s for _, s, e in batch) + 2
                 ids = torch.full((len(batch), width), tok.pad_token_id or 0, dtype=torch.long)
                 shapes = torch.zeros_like(ids)
@@ -165,8 +202,8 @@ class NerTagger:
                 for row, (d, s, e) in enumerate(batch):
                     n = e - s
                     ids[row, 0], ids[row, n + 1] = tok.cls_token_id, tok.sep_token_id
-                    ids[row, 1:n + 1] = torch.tensor(docs[d]["ids"][s:e])
-                    shapes[row, 1:n + 1] = torch.tensor(docs[d]["shapes"][s:e])
+                    ids[row, 1 : n + 1] = torch.tensor(docs[d]["ids"][s:e])
+                    shapes[row, 1 : n + 1] = torch.tensor(docs[d]["shapes"][s:e])
                     mask[row, : n + 2] = 1
                 probs = self._forward(ids, mask, shapes).softmax(-1)
                 for row, (d, s, e) in enumerate(batch):
@@ -211,8 +248,9 @@ class NerTagger:
         return self._spans(text, words, tags, conf)
 
     @staticmethod
-    def _spans(text: str, words: list[tuple[int, int]], tags: list[str],
-               conf: list[float]) -> list[NerSpan]:
+    def _spans(
+        text: str, words: list[tuple[int, int]], tags: list[str], conf: list[float]
+    ) -> list[NerSpan]:
         out: list[NerSpan] = []
         cur: list[int] = []
         cur_type = ""
@@ -253,8 +291,11 @@ def _sentence_starts(text: str, words: list[tuple[int, int]], word_of: list[int]
     for p, w in enumerate(word_of):
         if w < 0 or w == prev_word:
             continue
-        if prev_word < 0 or text[words[prev_word][0]:words[prev_word][1]] in ".!?" \
-                or "\n" in text[words[prev_word][1]:words[w][0]]:
+        if (
+            prev_word < 0
+            or text[words[prev_word][0] : words[prev_word][1]] in ".!?"
+            or "\n" in text[words[prev_word][1] : words[w][0]]
+        ):
             starts.append(p)
         prev_word = w
     return starts or [0]

@@ -44,8 +44,9 @@ def base_model_dir(cfg: dict) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / cfg["base_model_subdir"]
 
 
-def encode_docs(docs: list[Document], tok, label2id: dict[str, int],
-                casing: bool) -> list[list[EncSentence]]:
+def encode_docs(
+    docs: list[Document], tok, label2id: dict[str, int], casing: bool
+) -> list[list[EncSentence]]:
     out = []
     for doc in docs:
         enc_doc = []
@@ -63,8 +64,9 @@ def encode_docs(docs: list[Document], tok, label2id: dict[str, int],
     return out
 
 
-def make_chunks(enc_docs: list[list[EncSentence]], max_len: int, rng: random.Random | None,
-                min_len: int) -> list[tuple[list[int], list[int], list[int]]]:
+def make_chunks(
+    enc_docs: list[list[EncSentence]], max_len: int, rng: random.Random | None, min_len: int
+) -> list[tuple[list[int], list[int], list[int]]]:
     """Pack consecutive sentences of each document into chunks of <= max_len - 2."""
     cap = max_len - 2
     chunks = []
@@ -77,12 +79,12 @@ def make_chunks(enc_docs: list[list[EncSentence]], max_len: int, rng: random.Ran
                 cur = ([], [], [])
                 target = rng.randint(min_len, cap) if rng else cap
             for i in range(0, len(s.pieces), cap):  # over-long sentences are cut
-                if cur[0] and len(cur[0]) + len(s.pieces[i:i + cap]) > cap:
+                if cur[0] and len(cur[0]) + len(s.pieces[i : i + cap]) > cap:
                     chunks.append(cur)
                     cur = ([], [], [])
-                cur[0].extend(s.pieces[i:i + cap])
-                cur[1].extend(s.shapes[i:i + cap])
-                cur[2].extend(s.labels[i:i + cap])
+                cur[0].extend(s.pieces[i : i + cap])
+                cur[1].extend(s.shapes[i : i + cap])
+                cur[2].extend(s.labels[i : i + cap])
         if cur[0]:
             chunks.append(cur)
     return chunks
@@ -97,9 +99,9 @@ def collate(chunks, cls_id: int, sep_id: int, pad_id: int) -> dict[str, torch.Te
     for row, (p, s, lab) in enumerate(chunks):
         n = len(p)
         ids[row, 0], ids[row, n + 1] = cls_id, sep_id
-        ids[row, 1:n + 1] = torch.tensor(p)
-        shapes[row, 1:n + 1] = torch.tensor(s)
-        labels[row, 1:n + 1] = torch.tensor(lab)
+        ids[row, 1 : n + 1] = torch.tensor(p)
+        shapes[row, 1 : n + 1] = torch.tensor(s)
+        labels[row, 1 : n + 1] = torch.tensor(lab)
         mask[row, : n + 2] = 1
     return {"input_ids": ids, "shape_ids": shapes, "attention_mask": mask, "labels": labels}
 
@@ -107,15 +109,14 @@ def collate(chunks, cls_id: int, sep_id: int, pad_id: int) -> dict[str, torch.Te
 def batches(chunks, batch_size: int, rng: random.Random | None):
     """Length-bucketed batches (shuffled between buckets when rng is given)."""
     order = sorted(range(len(chunks)), key=lambda i: len(chunks[i][0]))
-    groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    groups = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
     if rng:
         rng.shuffle(groups)
     return [[chunks[i] for i in g] for g in groups]
 
 
 @torch.no_grad()
-def evaluate(model, docs: list[Document], enc_docs, cfg: dict, tok,
-             labels: list[str]) -> dict:
+def evaluate(model, docs: list[Document], enc_docs, cfg: dict, tok, labels: list[str]) -> dict:
     """Strict span scores with document-context chunks and IOB2-constrained decoding."""
     model.eval()
     chunks = make_chunks(enc_docs, cfg["max_length"], None, 0)
@@ -135,7 +136,7 @@ def evaluate(model, docs: list[Document], enc_docs, cfg: dict, tok,
     for doc in docs:
         for sent in doc.sentences:
             n = len(sent.tokens)
-            rows = flat[pos:pos + n]
+            rows = flat[pos : pos + n]
             pos += n
             tags = [labels[i] for i in viterbi_iob2(rows, labels)] if rows else []
             tags += ["O"] * (n - len(tags))
@@ -183,21 +184,26 @@ def main(argv: list[str] | None = None) -> None:
         else:
             groups[0]["params"].append(p)
     opt = torch.optim.AdamW(groups)
-    est_chunks = len(make_chunks(enc["train"], cfg["max_length"], random.Random(0),
-                                 cfg["min_chunk_subtokens"]))
+    train_docs = enc["train"]
+    if not cfg["document_context"]:  # ablation: every sentence on its own
+        train_docs = [[s] for d in train_docs for s in d]
+    est_chunks = len(
+        make_chunks(train_docs, cfg["max_length"], random.Random(0), cfg["min_chunk_subtokens"])
+    )
     total = cfg["epochs"] * math.ceil(est_chunks / cfg["batch_size"])
     if args.max_steps:
         total = min(total, args.max_steps)
     warm = max(1, int(total * cfg["warmup_fraction"]))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
     loss_fn = nn.CrossEntropyLoss(ignore_index=-100, label_smoothing=cfg["label_smoothing"])
     print(f"base={base} train_chunks~{est_chunks} total_steps={total}", flush=True)
 
     step, best_f1, history, t0 = 0, -1.0, [], time.time()
     best_epoch = 0
     for epoch in range(1, cfg["epochs"] + 1):
-        chunks = make_chunks(enc["train"], cfg["max_length"], rng, cfg["min_chunk_subtokens"])
+        chunks = make_chunks(train_docs, cfg["max_length"], rng, cfg["min_chunk_subtokens"])
         running = 0.0
         for bi, batch in enumerate(batches(chunks, cfg["batch_size"], rng), 1):
             t = collate(batch, tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
@@ -211,14 +217,18 @@ def main(argv: list[str] | None = None) -> None:
             step += 1
             running += loss.item()
             if step % 25 == 0:
-                print(f"epoch {epoch} step {step}/{total} loss {running / bi:.4f} "
-                      f"elapsed {time.time() - t0:.0f}s", flush=True)
+                print(
+                    f"epoch {epoch} step {step}/{total} loss {running / bi:.4f} "
+                    f"elapsed {time.time() - t0:.0f}s",
+                    flush=True,
+                )
             if step >= total:
                 break
         scores = evaluate(model, splits["valid"], enc["valid"], cfg, tok, labels)
         f1 = scores["micro"]["f1"]
-        history.append({"epoch": epoch, "step": step, "valid_f1": f1,
-                        "elapsed_s": round(time.time() - t0)})
+        history.append(
+            {"epoch": epoch, "step": step, "valid_f1": f1, "elapsed_s": round(time.time() - t0)}
+        )
         print(f"== epoch {epoch} valid\n{format_scores(scores)}", flush=True)
         model.save(scratch / f"epoch{epoch}", tok, {"max_length": cfg["max_length"]})
         if f1 > best_f1:
@@ -233,11 +243,18 @@ def main(argv: list[str] | None = None) -> None:
     test = evaluate(best, splits["test"], enc["test"], cfg, tok, labels)
     print(f"== best epoch {best_epoch} (fp16 reload) valid\n{format_scores(valid)}")
     print(f"== test\n{format_scores(test)}", flush=True)
-    metrics = {"best_epoch": best_epoch, "epochs_run": len(history), "steps": step,
-               "train_seconds": round(time.time() - t0), "history": history,
-               "valid": valid, "test": test, "config": cfg,
-               "eval_note": "document-context chunks of <=max_length sub-tokens, "
-                            "IOB2-constrained decoding, strict span micro F1"}
+    metrics = {
+        "best_epoch": best_epoch,
+        "epochs_run": len(history),
+        "steps": step,
+        "train_seconds": round(time.time() - t0),
+        "history": history,
+        "valid": valid,
+        "test": test,
+        "config": cfg,
+        "eval_note": "document-context chunks of <=max_length sub-tokens, "
+        "IOB2-constrained decoding, strict span micro F1",
+    }
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
 
 
