@@ -89,39 +89,25 @@ def test_served_pipeline_runs_against_real_server(tmp_path: Path):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )
-        trigger = subprocess.run(
-            [
-                *prefect,
-                "deployment",
-                "run",
-                "opwatch-pipeline/ci-serve",
-                "--params",
-                json.dumps(params),
-                "--watch",
-                "--watch-timeout",
-                "400",
-            ],
-            env=env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=480,
-            check=False,
-        )
+        command = [
+            *prefect,
+            "deployment",
+            "run",
+            "opwatch-pipeline/ci-serve",
+            "--params",
+            json.dumps(params),
+            "--watch",
+            "--watch-timeout",
+            "400",
+        ]
         # The deployment may not be registered yet when serve has just started.
         for _ in range(30):
+            trigger = subprocess.run(
+                command, env=env, cwd=REPO, capture_output=True, text=True, timeout=480
+            )
             if "not found" not in (trigger.stdout + trigger.stderr).lower():
                 break
             time.sleep(2)
-            trigger = subprocess.run(
-                trigger.args,
-                env=env,
-                cwd=REPO,
-                capture_output=True,
-                text=True,
-                timeout=480,
-                check=False,
-            )
         output = trigger.stdout + trigger.stderr
         assert trigger.returncode == 0, output
         assert "Completed" in output, output
