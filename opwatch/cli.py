@@ -75,6 +75,8 @@ def run(
 
 def print_summary(summary: dict) -> None:
     table = Table(title=f"opwatch run {summary.get('run_id', '')}", show_header=False)
+    table.add_column("what", no_wrap=True)
+    table.add_column("value", overflow="fold")  # paths are shown whole
     for key, value in summary.items():
         table.add_row(key.replace("_", " "), str(value))
     console.print(table)
