@@ -148,3 +148,11 @@ def test_seeds_f1_and_redacted() -> None:
         ]
     )
     assert all(r["value"] is None for r in redacted)
+
+
+def test_hypothetical_predicates_do_not_give_a_role():
+    text = "One of the defendants, a 52-year-old teacher, faces 30 years in prison if convicted."
+    roles = {f.text: f.role for f in extract_figures(text, "t", method="rules")}
+    assert roles["One"] != "convicted"
+    done = "Nine defendants have been convicted."
+    assert [f.role for f in extract_figures(done, "t", method="rules")] == ["convicted"]

@@ -269,6 +269,9 @@ _ELLIPSIS = re.compile(
     r"^\s*(?:of\s+(?:them|whom|those|which|these)|more\b|others?\b|"
     r"(?:in|from|at)\s+(?:the\s+)?[A-Z]|were\s+in\b|are\s+in\b|,|\.|;|\s*$)"
 )
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|unless|could\s+be|would\s+be|if\s+(?:they|he|she)\s+(?:are|is))\s+$", re.I
+)
 _PARTITIVE = re.compile(r"^\s+of\s+(?:the|these|those)\s+", re.I)
 
 
@@ -299,6 +302,8 @@ def _nearest_predicate(
     best, best_dist = None, 10**9
     for role in roles:
         for m in _PRED_RES[role].finditer(sentence):
+            if _HYPOTHETICAL.search(sentence[: m.start()]):
+                continue  # "faces 30 years if convicted": nothing happened yet
             dist = m.start() - end if m.start() >= end else (start - m.end()) * 2.5
             if dist < best_dist:
                 best, best_dist = role, int(dist)
