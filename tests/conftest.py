@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# No test writes into the project's own data/ folder: defaults point at a scratch one.
+os.environ.setdefault("OPWATCH_DATA_DIR", tempfile.mkdtemp(prefix="opwatch-tests-"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

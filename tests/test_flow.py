@@ -123,7 +123,10 @@ def test_cli_run_fetches_feed_items_as_text_only(harness, tmp_path: Path):
     assert kinds == {"feed_item"}
     assert "E015" in codes  # the entry without a link is reported, not lost
 
-    refused = CliRunner().invoke(app, ["run", "http://127.0.0.1:9/feed.xml", "--db", str(db)])
+    refused = CliRunner().invoke(
+        app,
+        ["run", "http://127.0.0.1:9/feed.xml", "--db", str(db), "--reports", str(tmp_path / "r")],
+    )
     assert refused.exit_code == 0, refused.output
     with duckdb.connect(str(db), read_only=True) as con:
         codes = {r[0] for r in con.execute("SELECT expectation FROM quarantine").fetchall()}
