@@ -16,10 +16,10 @@ import resource
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from opwatch.settings import PROJECT_ROOT, load_settings
+from opwatch.records import Article
+from opwatch.settings import PROJECT_ROOT, Settings, load_settings
 
 SEEDS = PROJECT_ROOT.parent / "shared" / "eval" / "seeds"
 EXAMPLES = PROJECT_ROOT / "examples" / "articles"
@@ -29,19 +29,13 @@ def _rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
 
-def _articles(settings) -> list:  # noqa: ANN001
-    from tasks.clean import clean
-    from tasks.ingest import expand_sources, read_file
+def _articles(settings: Settings) -> list[Article]:
+    from opwatch.predict import clean_file
+    from tasks.ingest import expand_sources
 
     folders = [str(EXAMPLES)] + ([str(SEEDS)] if SEEDS.is_dir() else [])
-    now = datetime.now(UTC)
-    out = []
-    for source in expand_sources(folders):
-        doc = read_file(Path(source), settings)
-        article = clean(doc, "bench", now) if hasattr(doc, "text") else None
-        if article is not None and hasattr(article, "article_id"):
-            out.append(article)
-    return out
+    cleaned = [clean_file(Path(source), settings, "bench") for source in expand_sources(folders)]
+    return [a for a in cleaned if isinstance(a, Article)]
 
 
 def main(argv: list[str] | None = None) -> None:

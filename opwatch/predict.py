@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from opwatch.gold import to_gold
-from opwatch.records import Article, Extraction
+from opwatch.records import Article, Extraction, Problem
 from opwatch.scoring import FieldScore, score
 from opwatch.settings import Settings
 
@@ -24,17 +24,23 @@ def article_files(directory: Path) -> list[Path]:
     )
 
 
-def predict_file(path: Path, settings: Settings) -> tuple[dict[str, Any], str | None]:
-    """One gold-format record for a file, plus an error message when it could not be read."""
+def clean_file(path: Path, settings: Settings, run_id: str = "predict") -> Article | Problem:
+    """Read and clean one file without Prefect or the database."""
     from tasks.clean import clean
-    from tasks.extract import extract_facts
     from tasks.ingest import read_file
 
     document = read_file(path, settings)
-    if not hasattr(document, "text"):  # a Problem
-        return to_gold(path.name, None), getattr(document, "message", str(document))
-    cleaned = clean(document, "predict", datetime.now(UTC))
-    if not isinstance(cleaned, Article):
+    if isinstance(document, Problem):
+        return document
+    return clean(document, run_id, datetime.now(UTC))
+
+
+def predict_file(path: Path, settings: Settings) -> tuple[dict[str, Any], str | None]:
+    """One gold-format record for a file, plus an error message when it could not be read."""
+    from tasks.extract import extract_facts
+
+    cleaned = clean_file(path, settings)
+    if isinstance(cleaned, Problem):
         return to_gold(path.name, None), cleaned.message
     entities, figures = extract_facts(cleaned, settings)
     return to_gold(path.name, Extraction(cleaned, entities, figures)), None

@@ -9,7 +9,6 @@ decided per word (first sub-token), so spans never cut through a word.
 from __future__ import annotations
 
 import json
-import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -340,8 +339,7 @@ def _viterbi(logp: Any, masks: tuple[Any, Any]) -> list[int]:
 
 
 @lru_cache(maxsize=4)
-def get_tagger(name_or_path: str | None = None, backend: str | None = None) -> NerTagger:
-    """Process-wide cached tagger; unset arguments fall back to OPWATCH_NER_MODEL /
-    OPWATCH_NER_BACKEND, then to the shipped weights on the fp32 torch backend."""
-    name = name_or_path or os.environ.get("OPWATCH_NER_MODEL") or None
-    return NerTagger.load(name, backend or os.environ.get("OPWATCH_NER_BACKEND") or "torch")
+def get_tagger(name_or_path: str | None = None, backend: str = "torch") -> NerTagger:
+    """Process-wide cached tagger. None means the shipped weights; callers pass the values
+    of opwatch.settings (OPWATCH_NER_MODEL / OPWATCH_NER_BACKEND), read in one place."""
+    return NerTagger.load(name_or_path, backend)
