@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PREFECT_HOME := $(CURDIR)/.prefect
+# real-dev texts, rebuilt outside the repository (../shared/eval/real-dev/README.md)
+REAL_DEV_CACHE ?= ../real-dev-cache
 
-.PHONY: install demo test test-fast lint bench train-ner eval-ner eval clean
+.PHONY: install demo test test-fast lint bench train-ner train-figures eval-ner eval eval-real-dev clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +41,10 @@ bench: $(STAMP)
 train-ner: $(STAMP)
 	$(PY) -m models.ner.train --config models/ner/config.json
 
+# fine-tunes the shared encoder: figure roles + NER together (models/figures/config.json)
+train-figures: $(STAMP)
+	$(PY) -m models.figures.train --config models/figures/config.json
+
 eval-ner: $(STAMP)
 	$(PY) -m models.ner.evaluate --split test
 
@@ -47,3 +53,6 @@ eval: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .prefect data .pytest_cache
+
+eval-real-dev: $(STAMP)
+	$(VENV)/bin/opwatch eval --gold ../shared/eval/real-dev/gold.jsonl --docs $(REAL_DEV_CACHE)

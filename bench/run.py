@@ -11,6 +11,7 @@ from opwatch.settings import PROJECT_ROOT
 
 STEPS = [
     ("NER: torch fp32 vs int8 (speed, CoNLL F1, peak RSS)", ["bench/ner_bench.py"]),
+    ("Figures: one shared encoder pass vs two passes", ["-m", "bench.figures_bench"]),
     ("Pipeline: extraction throughput and flow peak RSS", ["-m", "bench.pipeline_bench"]),
 ]
 

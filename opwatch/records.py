@@ -120,7 +120,7 @@ class Figure:
     scope_code: str | None  # ISO2 when the scope is a country
     scope_text: str | None  # the place as written, or None for worldwide/unspecified
     score: float
-    method: str  # rules | transformer | combined
+    method: str  # rules | transformer
 
 
 @dataclass

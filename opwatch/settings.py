@@ -21,7 +21,7 @@ class Settings:
     reports_dir: Path | None = None  # default: <data_dir>/reports
     ner_model: str | None = None  # None: the shipped model under models/ner/weights
     ner_backend: str = "torch"  # torch | int8
-    role_classifier: str = "combined"  # rules | transformer | combined
+    role_classifier: str = "transformer"  # transformer (shared encoder) | rules
     max_bytes: int = 5_000_000  # size cap for files and HTTP responses
     fetch_timeout: float = 20.0  # seconds per HTTP request
     fetch_attempts: int = 3  # tries per URL for transient errors (5xx, 429, timeouts)

@@ -1,7 +1,9 @@
-"""Extract stage: NER spans -> normalised entities, plus figures, for one article.
+"""Extract stage: one shared-encoder pass -> normalised entities and figures.
 
-The NER model is loaded once per process (models.ner.tagger.get_tagger caches it) and
-results are cached by Prefect on (article_id, model version), so re-runs are cheap.
+The shared model (NER head + figure-role head on one encoder) is loaded once per
+process (models.ner.tagger.get_tagger caches it); each article window is encoded once
+and both heads read its token states. Results are cached by Prefect on (article_id,
+model version), so re-runs are cheap.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 _LOAD_LOCK = threading.Lock()
 
 # Files whose content changes what extraction returns: hashed into the cache key.
-_MODEL_FILES = ("models/ner/weights", "models/figures/weights", "models/gazetteers")
+_MODEL_FILES = ("models/ner/weights", "models/gazetteers")
 
 
 @lru_cache(maxsize=8)
@@ -51,14 +53,15 @@ def _file_digest(path: Path) -> str:
 
 
 def load_models(settings: Settings) -> NerTagger:
-    """Load the NER model and the role classifier once per process.
+    """Load the shared model once per process (and the shipped one for figure roles
+    when OPWATCH_NER_MODEL names a model without a role head).
 
     Guarded by a lock: extract tasks run in a thread pool, and neither the lazy imports
     of transformers nor the first model load are safe to race.
     """
     from transformers.utils import logging as hf_logging
 
-    from models.figures.roles_model import load_encoder, load_head
+    from models.figures.extract import resolve_method
     from models.ner.tagger import get_tagger
 
     # Articles are windowed by the tagger, so the tokenizer's length warning is noise,
@@ -67,9 +70,8 @@ def load_models(settings: Settings) -> NerTagger:
     hf_logging.disable_progress_bar()
     with _LOAD_LOCK:
         tagger = get_tagger(settings.ner_model, settings.ner_backend)
-        if settings.role_classifier != "rules":
-            load_encoder()
-            load_head()
+        if resolve_method(settings.role_classifier) != "rules" and tagger.role_labels is None:
+            get_tagger(None, "torch")  # roles come from the shipped shared model
     return tagger
 
 
@@ -85,9 +87,11 @@ def extract_facts(article: Article, settings: Settings) -> tuple[list[Entity], l
     from models.figures import extract_figures
     from models.normalize import normalise_entities
 
-    spans = load_models(settings).tag([article.text])[0]
-    entities = normalise_entities(article.text, spans, article.article_id)
-    figures = extract_figures(article.text, article.article_id, method=settings.role_classifier)
+    analysis = load_models(settings).analyse([article.text])[0]
+    entities = normalise_entities(article.text, analysis.spans, article.article_id)
+    figures = extract_figures(
+        article.text, article.article_id, method=settings.role_classifier, analysis=analysis
+    )
     return entities, figures
 
 

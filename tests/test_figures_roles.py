@@ -9,27 +9,26 @@ from pathlib import Path
 import pytest
 
 from models.figures import METHODS, extract_figures
-from models.figures.evaluate import DATA_DIR, role_accuracy, score_articles
+from models.figures.evaluate import role_accuracy, score_articles
 from models.text import sentence_spans
 from opwatch.records import FIGURE_ROLES, QUALIFIERS, Figure
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds"
-SEEDS_F1_FLOOR = 0.90  # combined reaches 0.95 on the dev seeds (models/figures/README.md)
-TEST_ACC_FLOOR = 0.90  # combined reaches 0.93 on data/role_test.jsonl
+SEEDS_F1_FLOOR = 0.90  # see models/figures/README.md for the measured scores
+TEST_ACC_FLOOR = 0.85  # role accuracy on the articles' test split (MODEL_CARD.md)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def encoder() -> Iterator[None]:
-    """Load the encoder and head once for the module, offline, on one thread."""
+    """Load the shared model once for the module, offline, on one thread."""
     import torch
 
-    from models.figures.roles_model import load_encoder, load_head
+    from models.ner.tagger import get_tagger
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    load_encoder()
-    load_head()
+    get_tagger(None, "torch")
     yield
     torch.set_num_threads(threads)
 
@@ -60,6 +59,25 @@ def test_unknown_method() -> None:
         extract_figures("Police arrested 3 men.", "doc", method="magic")
 
 
+def test_one_pass_analysis_gives_the_same_figures() -> None:
+    from models.ner.tagger import get_tagger
+
+    text = "Police in Chile arrested 12 child predators.\n\nThe forum had 8,000 members."
+    analysis = get_tagger(None, "torch").analyse([text])[0]
+    shared = extract_figures(text, "doc", analysis=analysis)
+    alone = extract_figures(text, "doc")
+    assert [(f.text, f.role, f.score) for f in shared] == [(f.text, f.role, f.score) for f in alone]
+    assert [f.role for f in shared] == ["arrests", "members"]
+
+
+def test_model_without_role_head_is_a_clear_error() -> None:
+    from models.figures.roles_model import predict_roles
+    from models.ner.tagger import Analysis
+
+    with pytest.raises(RuntimeError, match="no figure-role head"):
+        predict_roles(Analysis([], [], [], None), [(0, 1)], [[0.0]])
+
+
 @pytest.mark.parametrize(
     ("sentence", "surface", "role"),
     [
@@ -81,7 +99,7 @@ def test_unknown_method() -> None:
         ("The 28-year-old was arrested at home.", "28", "other"),
     ],
 )
-def test_roles_combined(sentence: str, surface: str, role: str) -> None:
+def test_roles(sentence: str, surface: str, role: str) -> None:
     figure = _by_text(extract_figures(sentence, "doc"))[surface]
     assert figure.role == role
 
@@ -128,13 +146,13 @@ def test_qualifiers_and_vague() -> None:
 
 
 def test_role_test_accuracy() -> None:
-    acc, n, _ = role_accuracy(DATA_DIR / "role_test.jsonl", "combined")
-    assert n >= 100 and acc >= TEST_ACC_FLOOR
+    acc, n, errors = role_accuracy("transformer")
+    assert n >= 500 and acc >= TEST_ACC_FLOOR, errors[:20]
 
 
 @pytest.mark.skipif(not (SEEDS / "gold.jsonl").exists(), reason="needs ../shared/eval/seeds")
 def test_seeds_f1_and_redacted() -> None:
-    score, redacted = score_articles(SEEDS, "combined")
+    score, redacted = score_articles(SEEDS, "transformer")
     assert score.f1 >= SEEDS_F1_FLOOR, score.misses
     got = sorted((r["role"], r["text"]) for r in redacted if r["doc"].startswith("004"))
     assert got == sorted(

@@ -55,23 +55,23 @@ def con(db_path: Path):
 
 def test_migrations_recorded_and_idempotent(db_path: Path) -> None:
     con = db.connect(db_path)
-    assert db.migrate(con) == [1, 2]
+    assert db.migrate(con) == [1, 2, 3]
     assert db.migrate(con) == []
     rows = con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
-    assert rows == [(1, "001_init"), (2, "002_views")]
+    assert rows == [(1, "001_init"), (2, "002_views"), (3, "003_conflicts_between_sources")]
     con.close()
 
 
 def test_failed_migration_rolls_back_and_edited_one_is_refused(tmp_path: Path, db_path) -> None:
     mig = tmp_path / "migrations"
     shutil.copytree(db.MIGRATIONS_DIR, mig)
-    (mig / "003_broken.sql").write_text("CREATE TABLE half_done (a INT);\nSELECT * FROM nope;\n")
+    (mig / "099_broken.sql").write_text("CREATE TABLE half_done (a INT);\nSELECT * FROM nope;\n")
     con = db.connect(db_path)
-    with pytest.raises(db.WarehouseError, match="003_broken"):
+    with pytest.raises(db.WarehouseError, match="099_broken"):
         db.migrate(con, mig)
-    assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 2
+    assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 3
     assert not con.execute("SELECT * FROM duckdb_tables() WHERE table_name='half_done'").fetchall()
-    (mig / "003_broken.sql").unlink()
+    (mig / "099_broken.sql").unlink()
     (mig / "001_init.sql").write_text((mig / "001_init.sql").read_text() + "\n-- edited\n")
     with pytest.raises(db.WarehouseError, match="changed after it was applied"):
         db.migrate(con, mig)
@@ -195,6 +195,20 @@ def test_repeated_figure_in_one_article_counts_once(con) -> None:
         "SELECT n_articles, n_mentions, conflicting, by_source FROM operation_facts"
     ).fetchone()
     assert row == (1, 2, False, "example.org: 37")
+
+
+def test_a_total_and_its_parts_in_one_article_are_not_a_conflict(con) -> None:
+    a = F.article("Operation Dune: police arrested 37 people, 12 of them on Monday.")
+    figs = [F.figure(a, "37", "arrests", 37.0), F.figure(a, "12", "arrests", 12.0)]
+    _load(con, (a, [F.entity(a, "Operation Dune", "operation")], figs))
+    one = con.execute("SELECT n_articles, n_distinct_values, conflicting FROM operation_facts")
+    assert one.fetchone() == (1, 2, False)
+    b = F.article("Operation Dune ended with 41 arrests.", source="examples/b.txt")
+    _load(
+        con, (b, [F.entity(b, "Operation Dune", "operation")], [F.figure(b, "41", "arrests", 41.0)])
+    )
+    two = con.execute("SELECT n_articles, conflicting FROM operation_facts").fetchone()
+    assert two == (2, True)
 
 
 def test_entity_ids_are_deterministic(con) -> None:

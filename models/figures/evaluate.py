@@ -1,5 +1,5 @@
-"""Scoring: figures F1 against gold articles (GOLD_FORMAT.md) and role accuracy on
-labelled sentences (data/role_test.jsonl)."""
+"""Scoring: figures F1 against gold articles (GOLD_FORMAT.md) and role accuracy on the
+test split of the role articles (data/articles)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 from models.figures.extract import extract_figures
-from models.figures.numbers import scan_numbers
 from opwatch.gold import figure_items
 from opwatch.scoring import FieldScore, score_field
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+CONFIG = json.loads((Path(__file__).resolve().parent / "config.json").read_text())
+VALID_FRACTION, TEST_FRACTION = CONFIG["valid_fraction"], CONFIG["test_fraction"]
 
 
 def score_articles(seeds_dir: Path, method: str) -> tuple[FieldScore, list[dict]]:
@@ -33,39 +33,25 @@ def score_articles(seeds_dir: Path, method: str) -> tuple[FieldScore, list[dict]
     return score, redacted
 
 
-def load_labelled(path: Path) -> list[dict]:
-    """Labelled sentences: {"text": ..., "figures": [[surface, role], ...]}."""
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+def role_accuracy(method: str, split: str = "test", seed: int = 13) -> tuple[float, int, list[str]]:
+    """Share of labelled numbers in one split of the role articles (data/articles, drawn
+    per article as in training) whose role `method` gets right, over whole articles."""
+    from models.figures.role_data import article_text, load_articles, split_of
 
-
-def label_numbers(example: dict) -> list[tuple[int, int, str]]:
-    """(start, end, role) of each labelled number, matched in order to parsed numbers."""
-    text = example["text"]
-    found = scan_numbers(text)
-    out, pos = [], 0
-    for surface, role in example["figures"]:
-        hit = next((n for n in found if n.start >= pos and n.text == surface), None)
-        if hit is None:
-            raise ValueError(f"label {surface!r} not parsed in: {text}")
-        out.append((hit.start, hit.end, role))
-        pos = hit.end
-    return out
-
-
-def role_accuracy(path: Path, method: str) -> tuple[float, int, list[str]]:
-    """Share of labelled numbers whose role `method` gets right, on whole sentences."""
     right = total = 0
     errors: list[str] = []
-    for ex in load_labelled(path):
-        wanted = {(s, e): role for s, e, role in label_numbers(ex)}
-        for fig in extract_figures(ex["text"], "test", method=method):
-            if (fig.start, fig.end) in wanted:
+    for art in load_articles():
+        if split_of(art["id"], seed, VALID_FRACTION, TEST_FRACTION) != split:
+            continue
+        text, wanted = article_text(art)
+        for fig in extract_figures(text, art["id"], method=method):
+            if fig.start in wanted:
                 total += 1
-                ok = fig.role == wanted[(fig.start, fig.end)]
+                ok = fig.role == wanted[fig.start]
                 right += ok
                 if not ok:
+                    s0, s1 = fig.sentence_start, fig.sentence_end
                     errors.append(
-                        f"{fig.text!r} want {wanted[(fig.start, fig.end)]} "
-                        f"got {fig.role}: {ex['text']}"
+                        f"{fig.text!r} want {wanted[fig.start]} got {fig.role}: {text[s0:s1]}"
                     )
     return (right / total if total else 0.0), total, errors

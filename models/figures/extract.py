@@ -1,18 +1,24 @@
-"""extract_figures: numbers -> roles (rules / transformer / combined) -> scope -> Figure."""
+"""extract_figures: numbers -> roles (rules or the shared transformer) -> scope -> Figure."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from models.figures.numbers import ParsedNumber, scan_numbers
 from models.figures.roles_rules import Mention, RuleVote, rule_role
 from models.figures.scope import find_scope
 from models.text import sentence_at, sentence_spans
-from opwatch.records import FIGURE_ROLES, Figure
+from opwatch.records import Figure
 
-METHODS = ("rules", "transformer", "combined")
-MODEL_WEIGHT = 0.6  # default transformer share; the head's card carries the tuned one
+if TYPE_CHECKING:
+    from models.ner.tagger import Analysis
+
+METHODS = ("rules", "transformer")
+# "combined" named the old rules + frozen-head mix; the transformer now reads the rules'
+# vote as an input, so the old name selects it.
+ALIASES = {"combined": "transformer"}
 _FOLLOW_UP = re.compile(r"^\s*(?:of\s+(?:them|whom|those|these)|more|others?)\b", re.I)
 
 
@@ -27,40 +33,9 @@ class _Item:
     method: str = "rules"
 
 
-def _rule_mix(vote: RuleVote) -> dict[str, float]:
-    """The rule vote as a distribution over roles (uniform when it abstains)."""
-    n = len(FIGURE_ROLES)
-    if vote.role is None:
-        return {r: 1.0 / n for r in FIGURE_ROLES}
-    rest = (1.0 - vote.confidence) / n
-    return {r: rest + (vote.confidence if r == vote.role else 0.0) for r in FIGURE_ROLES}
-
-
-def decide(
-    vote: RuleVote, proba: dict[str, float] | None, method: str, weight: float = MODEL_WEIGHT
-) -> tuple[str, float, str]:
-    """(role, score, deciding method) for one number; ellipsis is resolved later."""
-    if method == "rules" or proba is None:
-        return (vote.role or "other"), (vote.confidence if vote.role else 0.3), "rules"
-    model_role = max(proba, key=lambda r: proba[r])
-    if method == "transformer":
-        return model_role, proba[model_role], "transformer"
-    if vote.hard:
-        return vote.role or "other", vote.confidence, "rules"
-    rules = _rule_mix(vote)
-    mix = {r: weight * proba.get(r, 0.0) + (1 - weight) * rules[r] for r in FIGURE_ROLES}
-    role = max(mix, key=lambda r: mix[r])
-    if role == vote.role == model_role:
-        who = "combined"
-    else:
-        who = "rules" if role == vote.role else "transformer"
-    return role, mix[role], who
-
-
-def _resolve_ellipsis(items: list[_Item], method: str) -> None:
-    """'121 of them in Britain': inherit the role of the figure it follows."""
-    if method == "transformer":
-        return
+def _resolve_ellipsis(items: list[_Item]) -> None:
+    """Rules only: '121 of them in Britain' inherits the role of the figure before it
+    (the transformer sees the whole window and is given the ellipsis flag instead)."""
     for i, item in enumerate(items):
         if not item.vote.elliptical:
             continue
@@ -73,7 +48,7 @@ def _resolve_ellipsis(items: list[_Item], method: str) -> None:
                 break
 
 
-def _make_items(text: str) -> list[_Item]:
+def number_items(text: str) -> list[_Item]:
     spans = sentence_spans(text)
     numbers = scan_numbers(text)
     sents = [sentence_at(spans, n.start) for n in numbers]
@@ -90,23 +65,49 @@ def _make_items(text: str) -> list[_Item]:
     return items
 
 
-def extract_figures(text: str, article_id: str, method: str = "combined") -> list[Figure]:
-    """Every count in `text` as a Figure with role, qualifier, scope and evidence."""
+def resolve_method(method: str) -> str:
+    """The role classifier's canonical name; unknown names raise with the choices."""
+    method = ALIASES.get(method, method)
     if method not in METHODS:
         raise ValueError(f"unknown role classifier {method!r}; use one of {METHODS}")
-    items = _make_items(text)
-    probas: list[dict[str, float] | None] = [None] * len(items)
-    weight = MODEL_WEIGHT
-    if method != "rules" and items:
-        from models.figures.roles_model import head_card, predict_proba
+    return method
 
-        weight = float(head_card().get("combine_weight", MODEL_WEIGHT))
-        probas = list(
-            predict_proba([(it.mention.sentence, it.mention.start, it.mention.end) for it in items])
+
+def extract_figures(
+    text: str, article_id: str, method: str = "transformer", analysis: Analysis | None = None
+) -> list[Figure]:
+    """Every count in `text` as a Figure with role, qualifier, scope and evidence.
+
+    `analysis` is the shared encoder's pass over `text` (entities and token states);
+    without it the transformer encodes the text itself with the shipped model.
+    """
+    method = resolve_method(method)
+    items = number_items(text)
+    if method == "transformer" and items:
+        from models.figures.roles_model import (
+            analyse_text,
+            aux_features,
+            decide,
+            min_probability,
+            predict_roles,
         )
-    for item, proba in zip(items, probas, strict=True):
-        item.role, item.score, item.method = decide(item.vote, proba, method, weight)
-    _resolve_ellipsis(items, method)
+
+        if analysis is None or analysis.states is None:
+            analysis = analyse_text(text)
+        probas = predict_roles(
+            analysis,
+            [(it.number.start, it.number.end) for it in items],
+            [aux_features(it.number, it.vote) for it in items],
+        )
+        threshold = min_probability(analysis)
+        for item, proba in zip(items, probas, strict=True):
+            item.role, item.score = decide(proba, threshold)
+            item.method = "transformer"
+    else:
+        for item in items:
+            item.role = item.vote.role or "other"
+            item.score = item.vote.confidence if item.vote.role else 0.3
+        _resolve_ellipsis(items)
     return [_to_figure(text, article_id, items, i) for i in range(len(items))]
 
 

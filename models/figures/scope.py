@@ -149,6 +149,16 @@ def _place_at(text: str, pos: int) -> tuple[str, str, int] | None:
     return None
 
 
+# "<Demonym/Country> [National] Police said ...": the agency speaks; its nationality is
+# not where the people were.
+_AGENCY_SPEAKS = re.compile(
+    r"^\s*(?:[\w'.-]+\s+){0,4}?(?:police|authorities|officials|prosecutors|ministry|"
+    r"agency|government|investigators|gendarmerie|guard)\b[^.;]*?\b(?:said|says|announced|"
+    r"reported|told|stated|revealed|confirmed|added|explained)\b",
+    re.I,
+)
+
+
 def _is_list(text: str, end: int) -> bool:
     """True when the place is followed by more countries ('the UK, US and Canada')."""
     m = re.match(r"\s*(?:,|and|or)\s*(?:the\s+)?(?=[A-Z])", text[end:])
@@ -164,7 +174,8 @@ def find_scope(
 
     Looks right of the number for "in/across/from <place>" up to the next figure, then
     left back to the previous figure for "<Demonym> police ...", "in <Country> one man".
-    A list of several countries, or "worldwide", gives no scope.
+    A list of several countries, or "worldwide", gives no scope; nor does the nationality
+    of an agency that reports the figure ("Colombian police said 21 were arrested").
     """
     right = sentence[end:right_bound]
     m = _RIGHT_PLACE.match(right)
@@ -189,6 +200,8 @@ def find_scope(
         if re.search(r"\boutside\s+(?:the\s+)?$", sentence[:pos]):
             continue
         if place and place[2] <= start and not _is_list(sentence, place[2]):
+            if _AGENCY_SPEAKS.match(sentence[place[2] : start]):
+                continue
             best = place
     if best and start - best[2] < 90:
         return best[1], best[0]

@@ -1,155 +1,277 @@
-"""Retrain the role head and print the rules / transformer / combined comparison.
+"""Train the figure-role head and the shared encoder together with the NER head.
 
-    python -m models.figures.train [--seeds ../shared/eval/seeds] [--epochs 300]
+    python -m models.figures.train [--config models/figures/config.json] [--out DIR]
+                                   [--max-steps N] [--no-ner]
 
-Features come from the frozen MiniLM encoder (roles_model.featurize); only the small
-MLP head is trained, with a fixed seed, in well under a minute on 2 CPU cores. The
-share of the transformer in the combined vote is chosen by 5-fold cross-validation on
-the training sentences only (never on role_test or the seeds) and stored in the card.
+Starts from the shipped casing-aware NER model (`init_dir`), attaches a fresh role head
+and fine-tunes every layer on two tasks at once: each step is one batch of role windows
+(our generated articles, windowed as the tagger windows articles) plus, every
+`ner_every` steps, one batch of CoNLL-2003 chunks, so the shared encoder keeps its NER.
+`--no-ner` trains the role task alone (the separate-encoder ablation). The best epoch on
+the validation split is kept, a softmax temperature is fitted there, and the test split
+(drawn per article) gets per-role precision/recall, a confusion matrix and ECE.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import random
 import time
 from pathlib import Path
 
 import torch
 from torch import nn
+from transformers import AutoTokenizer
 
-from models.figures import roles_model
-from models.figures.evaluate import DATA_DIR, label_numbers, load_labelled, role_accuracy
-from models.figures.extract import METHODS, _make_items, decide
-from models.figures.roles_model import LABELS, RoleHead, featurize, save_head
-from models.figures.roles_rules import RuleVote
+from models.figures.role_data import Window, encode_article, load_articles, split_of
+from models.figures.role_metrics import (
+    calibration,
+    choose_threshold,
+    fit_temperature,
+    role_report,
+)
+from models.figures.roles_model import AUX_DIM, allowed_roles
+from models.ner.modeling import CasedBertTokenClassifier, number_states
+from models.ner.tagger import NerTagger
+from opwatch.records import FIGURE_ROLES
 
-SEED = 13
-WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-DEFAULT_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "seeds"
-
-
-def _examples(path: Path) -> tuple[list[tuple[str, int, int]], list[int], list[RuleVote]]:
-    """Items (sentence, start, end), label ids and the rule vote of each number."""
-    items, labels, votes = [], [], []
-    for ex in load_labelled(path):
-        by_span = {(it.number.start, it.number.end): it.vote for it in _make_items(ex["text"])}
-        for start, end, role in label_numbers(ex):
-            items.append((ex["text"], start, end))
-            labels.append(LABELS.index(role))
-            votes.append(by_span[(start, end)])
-    return items, labels, votes
+REPO = Path(__file__).resolve().parents[2]
 
 
-def fit_head(x: torch.Tensor, y: torch.Tensor, epochs: int) -> RoleHead:
-    """Full-batch AdamW on standardised features; class-balanced loss."""
-    torch.manual_seed(SEED)
-    head = RoleHead(x.shape[1], len(LABELS))
-    counts = torch.bincount(y, minlength=len(LABELS)).float()
-    weight = (counts.sum() / (counts.clamp(min=1) * len(LABELS))).clamp(max=5.0) ** 0.5
-    loss_fn = nn.CrossEntropyLoss(weight=weight, label_smoothing=0.05)
-    opt = torch.optim.AdamW(head.parameters(), lr=2e-3, weight_decay=0.05)
-    head.train()
-    for _ in range(epochs):
-        opt.zero_grad()
-        loss = loss_fn(head(x), y)
-        loss.backward()
-        opt.step()
-    return head.eval()
+def role_batch(windows: list[Window], cls_id: int, sep_id: int, pad_id: int) -> dict:
+    """Padded ids/shapes/mask plus the flat list of (row, target) pairs."""
+    width = max(len(w.ids) for w in windows) + 2
+    ids = torch.full((len(windows), width), pad_id, dtype=torch.long)
+    shapes, mask = torch.zeros_like(ids), torch.zeros_like(ids)
+    for row, w in enumerate(windows):
+        n = len(w.ids)
+        ids[row, 0], ids[row, n + 1] = cls_id, sep_id
+        ids[row, 1 : n + 1] = torch.tensor(w.ids)
+        shapes[row, 1 : n + 1] = torch.tensor(w.shapes)
+        mask[row, : n + 2] = 1
+    pairs = [(row, t) for row, w in enumerate(windows) for t in w.targets]
+    return {"ids": ids, "shapes": shapes, "mask": mask, "pairs": pairs}
 
 
-def _standardise(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    return x.mean(0), x.std(0).clamp(min=1e-4)
-
-
-def choose_weight(
-    x: torch.Tensor, y: torch.Tensor, votes: list[RuleVote], epochs: int
-) -> tuple[float, dict[float | str, float]]:
-    """Transformer share in the combined vote, by 5-fold out-of-fold accuracy."""
-    idx = list(range(len(y)))
-    random.Random(SEED).shuffle(idx)
-    probs = torch.zeros((len(y), len(LABELS)))
-    for k in range(5):
-        test = idx[k::5]
-        train = [i for i in idx if i not in set(test)]
-        mean, std = _standardise(x[train])
-        head = fit_head((x[train] - mean) / std, y[train], epochs)
-        with torch.no_grad():
-            probs[test] = torch.softmax(head((x[test] - mean) / std), -1)
-    acc: dict[float | str, float] = {}
-    for name in ("rules", "transformer"):
-        right = 0
-        for i in range(len(y)):
-            proba = dict(zip(LABELS, probs[i].tolist(), strict=True))
-            right += decide(votes[i], proba, name)[0] == LABELS[int(y[i])]
-        acc[name] = right / len(y)
-    for w in WEIGHTS:
-        right = 0
-        for i in range(len(y)):
-            proba = dict(zip(LABELS, probs[i].tolist(), strict=True))
-            role, _, _ = decide(votes[i], proba, "combined", weight=w)
-            right += role == LABELS[int(y[i])]
-        acc[w] = right / len(y)
-    best = max(WEIGHTS, key=lambda w: (acc[w], -abs(w - 0.5)))
-    return best, acc
-
-
-def compare(seeds: Path | None) -> list[str]:
-    """Role accuracy on role_test and seeds figures P/R/F1 for every method."""
-    from models.figures.evaluate import score_articles
-
-    lines = [
-        "| method | role_test accuracy | seeds P | seeds R | seeds F1 |",
-        "|---|---|---|---|---|",
-    ]
-    for method in METHODS:
-        acc, n, _ = role_accuracy(DATA_DIR / "role_test.jsonl", method)
-        row = f"| {method} | {acc:.3f} (n={n}) |"
-        if seeds is not None and (seeds / "gold.jsonl").exists():
-            sc, _ = score_articles(seeds, method)
-            row += f" {sc.precision:.3f} | {sc.recall:.3f} | {sc.f1:.3f} |"
-        else:
-            row += " - | - | - |"
-        lines.append(row)
-    return lines
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
-    parser.add_argument("--epochs", type=int, default=300)
-    args = parser.parse_args()
-    torch.set_num_threads(1)  # reproducible, and faster than 2 on a busy 2-core machine
-    torch.manual_seed(SEED)
-    t0 = time.time()
-    items, labels, votes = _examples(DATA_DIR / "role_train.jsonl")
-    x, y = featurize(items), torch.tensor(labels)
-    print(f"features for {len(items)} training numbers in {time.time() - t0:.1f}s")
-    weight, cv = choose_weight(x, y, votes, args.epochs)
-    print(
-        "5-fold out-of-fold accuracy on role_train (rules, transformer, combined by "
-        "transformer share):",
-        {w: round(a, 3) for w, a in cv.items()},
-        "-> chosen",
-        weight,
+def role_logits(model: CasedBertTokenClassifier, batch: dict) -> torch.Tensor:
+    hidden = model.encode(batch["ids"], batch["mask"], batch["shapes"])
+    lengths = batch["mask"].sum(1).tolist()
+    states = torch.stack(
+        [number_states(hidden[r], t.first, t.last, int(lengths[r])) for r, t in batch["pairs"]]
     )
-    mean, std = _standardise(x)
-    head = fit_head((x - mean) / std, y, args.epochs)
-    save_head(
-        head,
-        mean,
-        std,
-        {
-            "combine_weight": weight,
-            "seed": SEED,
-            "train_numbers": len(items),
-            "epochs": args.epochs,
-        },
+    aux = torch.tensor([t.aux for _, t in batch["pairs"]], dtype=torch.float32)
+    return model.role_head(states, aux)
+
+
+@torch.no_grad()
+def predict_split(model, windows: list[Window], tok, size: int = 32) -> tuple:
+    """Logits, gold ids and rule votes of every number, each in its most central window."""
+    model.eval()
+    logits, gold, votes = [], [], []
+    for i in range(0, len(windows), size):
+        chunk = [w for w in windows[i : i + size] if any(t.central for t in w.targets)]
+        chunk = [
+            Window(w.article, w.ids, w.shapes, [t for t in w.targets if t.central]) for w in chunk
+        ]
+        if not chunk:
+            continue
+        batch = role_batch(chunk, tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
+        logits.append(role_logits(model, batch))
+        gold += [t.label for _, t in batch["pairs"]]
+        votes += [t.vote for _, t in batch["pairs"]]
+    model.train()
+    return torch.cat(logits), torch.tensor(gold), votes
+
+
+def build_model(cfg: dict) -> tuple[CasedBertTokenClassifier, object]:
+    """The init model (NER weights) with a fresh, seeded role head."""
+    init = REPO / cfg["init_dir"]
+    model = CasedBertTokenClassifier.load(init)
+    torch.manual_seed(cfg["seed"])
+    model.add_role_head(list(FIGURE_ROLES), AUX_DIM)
+    tok = AutoTokenizer.from_pretrained(str(init), local_files_only=True)
+    return model.train(), tok
+
+
+def optimizer(model: CasedBertTokenClassifier, cfg: dict) -> torch.optim.Optimizer:
+    groups = {"enc": [], "norm": [], "head": []}
+    for name, p in model.named_parameters():
+        key = "head" if name.startswith("role_head.") else "enc"
+        if key == "enc" and (p.ndim < 2 or "LayerNorm" in name):
+            key = "norm"
+        groups[key].append(p)
+    return torch.optim.AdamW(
+        [
+            {"params": groups["enc"], "lr": cfg["lr_encoder"], "weight_decay": 0.01},
+            {"params": groups["norm"], "lr": cfg["lr_encoder"], "weight_decay": 0.0},
+            {"params": groups["head"], "lr": cfg["lr_head"], "weight_decay": 0.01},
+        ]
     )
-    roles_model.load_head.cache_clear()
-    roles_model.head_card.cache_clear()
-    print(f"saved head to {roles_model.WEIGHTS_DIR} ({time.time() - t0:.1f}s)")
-    print("\n".join(compare(args.seeds)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    ap.add_argument("--config", default=str(REPO / "models/figures/config.json"))
+    ap.add_argument("--out", default=None, help="model directory to write (default: config)")
+    ap.add_argument("--max-steps", type=int, default=None)
+    ap.add_argument("--no-ner", action="store_true", help="role task only (ablation)")
+    args = ap.parse_args(argv)
+    cfg = json.loads(Path(args.config).read_text())
+    out_dir = Path(args.out or REPO / cfg["output_dir"])
+    torch.set_num_threads(cfg["num_threads"])
+    random.seed(cfg["seed"])
+    rng = random.Random(cfg["seed"])
+
+    model, tok = build_model(cfg)
+    tagger = NerTagger(
+        model, tok, [], cased=True, window=cfg["max_length"], backend="torch", source=""
+    )
+    splits: dict[str, list[Window]] = {"train": [], "valid": [], "test": []}
+    for art in load_articles():
+        part = split_of(art["id"], cfg["seed"], cfg["valid_fraction"], cfg["test_fraction"])
+        splits[part] += encode_article(art, tagger)
+    train = [w for w in splits["train"] if w.targets]
+    counts = {k: sum(len(w.targets) for w in v) for k, v in splits.items()}
+    print(f"role windows {len(train)} train; numbers {counts}", flush=True)
+
+    ner = None if args.no_ner else ner_stream(cfg, tok, rng)
+    per_epoch = math.ceil(len(train) / cfg["batch_size"])
+    total = min(cfg["epochs"] * per_epoch, args.max_steps or 10**9)
+    opt = optimizer(model, cfg)
+    warm = max(1, int(total * cfg["warmup_fraction"]))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+    ce = nn.CrossEntropyLoss()
+    ner_ce = nn.CrossEntropyLoss(ignore_index=-100, label_smoothing=0.05)
+    step, best, history, t0 = 0, (-1.0, 0.0), [], time.time()
+    best_state = None
+    for epoch in range(1, cfg["epochs"] + 1):
+        rng.shuffle(train)
+        order = sorted(range(len(train)), key=lambda i: len(train[i].ids) + rng.random() * 20)
+        groups = [order[i : i + cfg["batch_size"]] for i in range(0, len(order), cfg["batch_size"])]
+        rng.shuffle(groups)
+        for group in groups:
+            batch = role_batch(
+                [train[i] for i in group], tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
+            )
+            labels = torch.tensor([t.label for _, t in batch["pairs"]])
+            loss = ce(role_logits(model, batch), labels)
+            if ner is not None and step % cfg["ner_every"] == 0:
+                t = next(ner)
+                logits = model(t["input_ids"], t["attention_mask"], t["shape_ids"])
+                loss = loss + cfg["ner_weight"] * ner_ce(
+                    logits.flatten(0, 1), t["labels"].flatten()
+                )
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            if step % 20 == 0:
+                elapsed = time.time() - t0
+                print(
+                    f"epoch {epoch} step {step}/{total} loss {loss:.4f} {elapsed:.0f}s", flush=True
+                )
+            if step >= total:
+                break
+        logits, gold, _ = predict_split(model, splits["valid"], tok)
+        acc = float((logits.argmax(-1) == gold).float().mean())
+        nll = float(ce(logits, gold))
+        history.append(
+            {"epoch": epoch, "step": step, "valid_acc": round(acc, 4), "valid_nll": round(nll, 4)}
+        )
+        print(f"== epoch {epoch} valid acc {acc:.4f} nll {nll:.4f}", flush=True)
+        if (acc, -nll) > best:
+            best = (acc, -nll)
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        if step >= total:
+            break
+    model.load_state_dict(best_state)
+    finish(model, tok, cfg, splits, history, out_dir, time.time() - t0, shared=ner is not None)
+
+
+def ner_stream(cfg: dict, tok, rng: random.Random):
+    """Endless CoNLL-2003 training batches (document chunks, as the NER recipe)."""
+    from models.ner.conll import read_conll
+    from models.ner.train import batches, collate, encode_docs, make_chunks
+
+    ner_cfg = json.loads((REPO / "models/ner/config.json").read_text())
+    label2id = {lab: i for i, lab in enumerate(ner_cfg["labels"])}
+    docs = read_conll((REPO / ner_cfg["data_dir"]).resolve() / "train.txt")
+    enc = encode_docs(docs, tok, label2id, True)
+    while True:
+        chunks = make_chunks(enc, ner_cfg["max_length"], rng, ner_cfg["min_chunk_subtokens"])
+        for batch in batches(chunks, cfg["batch_size"], rng):
+            yield collate(batch, tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
+
+
+def finish(model, tok, cfg, splits, history, out_dir: Path, seconds: float, shared: bool) -> None:
+    """Fit the temperature on valid, report on test, score NER, save the model."""
+    v_logits, v_gold, _ = predict_split(model, splits["valid"], tok)
+    temperature = fit_temperature(v_logits, v_gold)
+    other = FIGURE_ROLES.index("other")
+    v_probs = masked_probs(v_logits / temperature, splits["valid"])
+    threshold = choose_threshold(v_probs, v_gold, other)
+    model.config.role_temperature = temperature
+    model.config.role_min_probability = threshold
+    logits, gold, votes = predict_split(model, splits["test"], tok)
+    probs = masked_probs(logits / temperature, splits["test"])
+    conf, pred = probs.max(-1)
+    pred = torch.where((pred != other) & (conf < threshold), torch.tensor(other), pred)
+    report = role_report(pred.tolist(), gold.tolist(), votes)
+    report["min_probability"] = threshold
+    report["calibration"] = {
+        "temperature": temperature,
+        "raw": calibration(logits, gold),
+        "scaled": calibration(logits / temperature, gold),
+    }
+    metrics = {"history": history, "train_seconds": round(seconds), "config": cfg, "test": report}
+    if shared:
+        metrics["ner"] = ner_scores(model, tok)
+    marker = json.loads((REPO / cfg["init_dir"] / "opwatch_ner.json").read_text())
+    extra = {k: marker[k] for k in ("trained_epochs", "max_length") if k in marker}
+    extra["role_training"] = {"shared_with_ner": shared, "seed": cfg["seed"]}
+    model.save(out_dir, tok, extra)
+    (out_dir / "role_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    print(json.dumps({k: report[k] for k in ("accuracy", "rules_accuracy", "n")}), flush=True)
+    print(f"calibration {json.dumps(report['calibration'])}")
+    if shared:
+        print(f"ner {json.dumps(metrics['ner'])}")
+
+
+def masked_probs(logits: torch.Tensor, windows: list[Window]) -> torch.Tensor:
+    """Probabilities restricted to the roles each number's unit allows (as at inference);
+    rows in predict_split's order."""
+    rows = []
+    for w in windows:
+        for t in w.targets:
+            if t.central:
+                allowed = set(allowed_roles(t.aux))
+                rows.append([float(r in allowed) for r in FIGURE_ROLES])
+    probs = logits.softmax(-1) * torch.tensor(rows)
+    return probs / probs.sum(-1, keepdim=True)
+
+
+def ner_scores(model, tok) -> dict:
+    """CoNLL valid/test strict span F1 with train.py's chunked evaluation."""
+    from models.ner.conll import read_conll
+    from models.ner.train import encode_docs
+    from models.ner.train import evaluate as ner_evaluate
+
+    ner_cfg = json.loads((REPO / "models/ner/config.json").read_text())
+    label2id = {lab: i for i, lab in enumerate(ner_cfg["labels"])}
+    out = {}
+    for split in ("valid", "test"):
+        docs = read_conll((REPO / ner_cfg["data_dir"]).resolve() / f"{split}.txt")
+        enc = encode_docs(docs, tok, label2id, True)
+        scores = ner_evaluate(model, docs, enc, ner_cfg, tok, ner_cfg["labels"])
+        out[split] = scores["micro"]
+    model.eval()
+    return out
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
-"""Casing-aware token classifier on top of an uncased BERT-style encoder.
+"""The shared encoder: a casing-aware MiniLM with an NER head and a figure-role head.
 
 The base encoder lower-cases everything, so a small learned embedding of each word's
 shape (lower / Title / ALLCAPS / ...) is added to the input word embeddings of all the
-word's sub-tokens, and concatenated once more in front of the classifier.
+word's sub-tokens, and concatenated once more in front of the NER classifier.
 
-A saved model is a directory: ``config.json`` (a BertConfig carrying the label map),
+One pass encodes an article window; the NER head tags every sub-token and the role head
+reads the states of each number's sub-tokens and their neighbours (plus deterministic
+features of the number and the rules' vote), so names and figures share the encoding.
+
+A saved model is a directory: ``config.json`` (a BertConfig carrying the label maps),
 ``model.safetensors`` (fp16), the tokenizer files and ``opwatch_ner.json`` (the marker).
 """
 
@@ -79,20 +83,38 @@ class CasedBertTokenClassifier(nn.Module):
         self.classifier = nn.Linear(config.hidden_size + head_dim, config.num_labels)
         nn.init.normal_(self.classifier.weight, std=0.02)
         nn.init.zeros_(self.classifier.bias)
+        self.role_head: RoleHead | None = None
+        if getattr(config, "role_labels", None):
+            self.add_role_head(list(config.role_labels), int(config.role_aux_dim))
 
-    def forward(
+    def add_role_head(self, labels: list[str], aux_dim: int) -> None:
+        """Attach a (new) figure-role head; its labels and sizes go into the config."""
+        self.config.role_labels = list(labels)
+        self.config.role_aux_dim = aux_dim
+        self.role_head = RoleHead(self.config.hidden_size, aux_dim, len(labels))
+
+    def encode(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, shape_ids: torch.Tensor
     ) -> torch.Tensor:
-        """Return logits of shape (batch, seq, num_labels)."""
+        """Token states (batch, seq, hidden): the one pass both heads read."""
         embeds = self.bert.embeddings.word_embeddings(input_ids)
         embeds = embeds + self.shape_embeddings(shape_ids)
-        hidden = self.bert(
+        return self.bert(
             inputs_embeds=embeds,
             attention_mask=attention_mask,
             token_type_ids=torch.zeros_like(input_ids),
         ).last_hidden_state
+
+    def ner_logits(self, hidden: torch.Tensor, shape_ids: torch.Tensor) -> torch.Tensor:
+        """NER logits (batch, seq, num_labels) from token states."""
         feats = torch.cat([hidden, self.shape_head(shape_ids)], dim=-1)
         return self.classifier(self.dropout(feats))
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, shape_ids: torch.Tensor
+    ) -> torch.Tensor:
+        """Return NER logits of shape (batch, seq, num_labels)."""
+        return self.ner_logits(self.encode(input_ids, attention_mask, shape_ids), shape_ids)
 
     def head_parameter_names(self) -> set[str]:
         """Names of the freshly initialised parameters (trained with a higher lr)."""
@@ -137,6 +159,12 @@ class CasedBertTokenClassifier(nn.Module):
             },
             "weights_dtype": "float16",
         }
+        if self.role_head is not None:
+            marker["role_head"] = {
+                "labels": list(self.config.role_labels),
+                "aux_dim": int(self.config.role_aux_dim),
+                "features": "mean(number sub-tokens), previous and next sub-token, aux",
+            }
         marker.update(extra or {})
         (out / MARKER).write_text(json.dumps(marker, indent=2) + "\n")
 
@@ -149,3 +177,37 @@ class CasedBertTokenClassifier(nn.Module):
         state = {k: v.float() for k, v in load_file(str(model_dir / "model.safetensors")).items()}
         model.load_state_dict(state, strict=True)
         return model.eval()
+
+
+class RoleHead(nn.Module):
+    """Figure-role classifier over one number's token states and its aux features.
+
+    Input per number: the mean state of its sub-tokens, the state of the sub-token
+    before and of the one after it (the counted noun or the verb, most often), and
+    ``aux`` (unit kind, qualifier, the rules' vote): 3 * hidden + aux_dim.
+    """
+
+    def __init__(self, hidden: int, aux_dim: int, n_labels: int, width: int = 256) -> None:
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Dropout(0.1),
+            nn.Linear(3 * hidden + aux_dim, width),
+            nn.GELU(),
+            nn.Dropout(0.1),
+            nn.Linear(width, n_labels),
+        )
+
+    def forward(self, states: torch.Tensor, aux: torch.Tensor) -> torch.Tensor:
+        """Logits (n, labels) from states (n, 3, hidden) and aux (n, aux_dim)."""
+        return self.net(torch.cat([states.flatten(1), aux], dim=-1))
+
+
+def number_states(hidden: torch.Tensor, first: int, last: int, n_tokens: int) -> torch.Tensor:
+    """(3, hidden): mean over sub-tokens first..last, the one before and the one after.
+
+    ``hidden`` is one sequence's states (seq, hidden) including [CLS] at 0; positions
+    are sequence positions; neighbours fall back to [CLS] / the last real token.
+    """
+    prev = first - 1 if first > 0 else 0
+    nxt = last + 1 if last + 1 < n_tokens else n_tokens - 1
+    return torch.stack([hidden[first : last + 1].mean(0), hidden[prev], hidden[nxt]])

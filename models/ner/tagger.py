@@ -51,6 +51,28 @@ class NerSpan:
     score: float
 
 
+@dataclass
+class Analysis:
+    """One article after the shared encoder's pass: entity spans plus the token states
+    (one row per sub-token, from the window where it sits most centrally) that the
+    figure-role head reads. ``states`` is None when the model has no role head."""
+
+    spans: list[NerSpan]
+    words: list[tuple[int, int]]
+    word_of: list[int]  # word index of each sub-token
+    states: Any  # torch.Tensor (n_subtokens, hidden) or None
+    model: Any = None  # the shared model whose role head reads `states`
+
+    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """First and last sub-token of the words overlapping text[start:end]."""
+        hit = [
+            p
+            for p, w in enumerate(self.word_of)
+            if w >= 0 and self.words[w][0] < end and start < self.words[w][1]
+        ]
+        return (hit[0], hit[-1]) if hit else None
+
+
 def split_words(text: str) -> list[tuple[int, int]]:
     """Character (start, end) of each word; punctuation marks are words of their own."""
     return [m.span() for m in WORD_RE.finditer(text)]
@@ -152,13 +174,33 @@ class NerTagger:
             model.eval(), tok, labels, cased=cased, window=window, backend=backend, source=source
         )
 
+    @property
+    def role_labels(self) -> list[str] | None:
+        """Labels of the shared figure-role head, or None when this model has none."""
+        head = getattr(self.model, "role_head", None)
+        return list(self.model.config.role_labels) if head is not None else None
+
     # -------------------------------------------------------------- inference
     def tag(self, texts: list[str]) -> list[list[NerSpan]]:
         """Entity spans for each text, with exact character offsets into it."""
+        return [a.spans for a in self.analyse(texts)]
+
+    def analyse(self, texts: list[str]) -> list[Analysis]:
+        """One encoder pass per window: entity spans and token states for each text."""
         docs = [self._prepare(t) for t in texts]
         windows = [(d, s, e) for d, doc in enumerate(docs) for s, e in doc["windows"]]
         self._run(docs, windows)
-        return [self._decode(text, doc) for text, doc in zip(texts, docs, strict=True)]
+        out = []
+        for text, doc in zip(texts, docs, strict=True):
+            states = None
+            if self.role_labels is not None and doc["states"] and doc["states"][0] is not None:
+                import torch
+
+                states = torch.stack(doc["states"])
+            spans = self._decode(text, doc)
+            model = self.model if states is not None else None
+            out.append(Analysis(spans, doc["words"], doc["word_of"], states, model))
+        return out
 
     def _prepare(self, text: str) -> dict[str, Any]:
         from models.ner.modeling import word_shape
@@ -183,6 +225,7 @@ class NerTagger:
             "shapes": shapes,
             "windows": spans,
             "probs": [None] * len(ids),
+            "states": [None] * len(ids),
             "centrality": [-1] * len(ids),
         }
 
@@ -204,7 +247,8 @@ class NerTagger:
                     ids[row, 1 : n + 1] = torch.tensor(docs[d]["ids"][s:e])
                     shapes[row, 1 : n + 1] = torch.tensor(docs[d]["shapes"][s:e])
                     mask[row, : n + 2] = 1
-                probs = self._forward(ids, mask, shapes).softmax(-1)
+                hidden, logits = self._forward(ids, mask, shapes)
+                probs = logits.softmax(-1)
                 for row, (d, s, e) in enumerate(batch):
                     doc = docs[d]
                     for k in range(e - s):
@@ -213,14 +257,18 @@ class NerTagger:
                         if central > doc["centrality"][p]:
                             doc["centrality"][p] = central
                             doc["probs"][p] = probs[row, k + 1]
+                            if hidden is not None:
+                                doc["states"][p] = hidden[row, k + 1]
 
-    def _forward(self, ids: Any, mask: Any, shapes: Any) -> Any:
+    def _forward(self, ids: Any, mask: Any, shapes: Any) -> tuple[Any, Any]:
+        """(token states or None, NER logits) for a batch of windows."""
         if self.cased:
-            return self.model(ids, mask, shapes)
+            hidden = self.model.encode(ids, mask, shapes)
+            return hidden, self.model.ner_logits(hidden, shapes)
         kwargs = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in getattr(self.tokenizer, "model_input_names", []):
             kwargs["token_type_ids"] = ids.new_zeros(ids.shape)
-        return self.model(**kwargs).logits
+        return None, self.model(**kwargs).logits
 
     def _decode(self, text: str, doc: dict[str, Any]) -> list[NerSpan]:
         import torch
