@@ -84,7 +84,7 @@ UNITS: tuple[str, ...] = (
     "servers",
 )
 UNITS: tuple[str, ...] = ("bytes", *COUNT_UNITS, *CURRENCY_CODES)
-METHODS = ("rules", "transformer", "combined")
+METHODS = ("rules", "transformer", "combined")  # "combined": rows of older versions
 EARLIEST_PUBLISHED = date(1980, 1, 1)  # anything older is a date-parsing error
 # A local publication date can be a day ahead of the UTC run date (time zones).
 PUBLISHED_TOLERANCE = timedelta(days=1)

@@ -15,7 +15,7 @@ from opwatch.settings import load_settings
 from tests.conftest import EXAMPLES, REAL_DEV, REPO
 
 EXAMPLE_FLOORS = {
-    "figures": 0.85,
+    "figures": 0.95,
     "countries": 0.95,
     "agencies": 0.95,
     "persons": 0.85,
@@ -23,9 +23,10 @@ EXAMPLE_FLOORS = {
     "published": 0.95,
     "redacted": 0.95,
 }
-# The issues' targets for the dev set.
+# The issues' targets for the seeds; figures: the shared model scores 0.862 there (the
+# rules that scored 0.968 were written while reading them), real-dev measures instead.
 SEED_FLOORS = {
-    "figures": 0.90,
+    "figures": 0.85,
     "countries": 0.97,
     "agencies": 0.90,
     "persons": 0.93,
@@ -35,9 +36,10 @@ SEED_FLOORS = {
 }
 
 
-# Real articles (the cache of ../shared/eval/real-dev): floors a little under today's.
-REAL_DEV_FLOORS = {"figures": 0.0, "countries": 0.97}
-REAL_DEV_FIGURES_PRECISION = 0.0
+# Real articles (the cache of ../shared/eval/real-dev): floors a little under today's
+# scores (figures P 0.904 R 0.798 F1 0.848, countries F1 0.996).
+REAL_DEV_FLOORS = {"figures": 0.83, "countries": 0.97}
+REAL_DEV_FIGURES_PRECISION = 0.88
 
 
 def _check(scores, floors) -> None:

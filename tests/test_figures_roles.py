@@ -14,8 +14,8 @@ from models.text import sentence_spans
 from opwatch.records import FIGURE_ROLES, QUALIFIERS, Figure
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds"
-SEEDS_F1_FLOOR = 0.90  # see models/figures/README.md for the measured scores
-TEST_ACC_FLOOR = 0.85  # role accuracy on the articles' test split (MODEL_CARD.md)
+SEEDS_F1_FLOOR = 0.85  # the shipped model scores 0.862 (models/figures/MODEL_CARD.md)
+TEST_ACC_FLOOR = 0.90  # role accuracy on the articles' test split: 0.915 (MODEL_CARD.md)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -174,3 +174,37 @@ def test_hypothetical_predicates_do_not_give_a_role():
     assert roles["One"] != "convicted"
     done = "Nine defendants have been convicted."
     assert [f.role for f in extract_figures(done, "t", method="rules")] == ["convicted"]
+
+
+def test_an_agency_nationality_is_not_a_scope() -> None:
+    text = "Colombian National Police said 21 people were arrested across five countries."
+    figs = _by_text(extract_figures(text, "doc"))
+    assert figs["21"].role == "arrests" and figs["21"].scope_code is None
+    assert (
+        _by_text(extract_figures("Chinese police detained 200 suspects.", "d"))["200"].scope_code
+        == "CN"
+    )
+
+
+def test_units_restrict_the_roles() -> None:
+    from models.figures.roles_model import allowed_roles, aux_features, restrict
+    from models.figures.roles_rules import RuleVote
+
+    text = "Officers seized 4 terabytes of files, $30,000 in cash and 12 laptops."
+    for f in extract_figures(text, "doc"):
+        assert f.role in {"data_seized", "other"} if f.unit == "bytes" else True
+        assert f.role in {"money", "other"} if f.unit == "USD" else True
+        assert f.role != "data_seized" or f.unit == "bytes"
+    from models.figures.numbers import parse_number
+
+    cash = aux_features(parse_number("$30,000"), RuleVote(None, 0.0))
+    assert allowed_roles(cash) == ["money", "other"]
+    proba = restrict({r: 1 / 13 for r in FIGURE_ROLES}, allowed_roles(cash))
+    assert proba["money"] == proba["other"] == 0.5 and proba["arrests"] == 0.0
+
+
+def test_scores_are_probabilities_with_a_threshold() -> None:
+    from models.figures.roles_model import decide
+
+    assert decide({"arrests": 0.3, "other": 0.25, "charged": 0.45}, 0.5) == ("other", 0.55)
+    assert decide({"arrests": 0.6, "other": 0.4}, 0.5) == ("arrests", 0.6)

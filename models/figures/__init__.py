@@ -1,7 +1,7 @@
 """Figures: every count in an article, parsed, qualified, given a role and a scope.
 
 `extract_figures(text, article_id, method)` is the public entry point; `method` is the
-role classifier by name (rules | transformer | combined, see Settings.role_classifier).
+role classifier by name (transformer | rules, see Settings.role_classifier).
 """
 
 from __future__ import annotations

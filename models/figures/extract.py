@@ -65,6 +65,13 @@ def number_items(text: str) -> list[_Item]:
     return items
 
 
+def previous_vote(items: list[_Item], i: int) -> RuleVote | None:
+    """The rules' vote for the number before item i in the same sentence, if any."""
+    if i > 0 and items[i - 1].sent == items[i].sent:
+        return items[i - 1].vote
+    return None
+
+
 def resolve_method(method: str) -> str:
     """The role classifier's canonical name; unknown names raise with the choices."""
     method = ALIASES.get(method, method)
@@ -97,7 +104,10 @@ def extract_figures(
         probas = predict_roles(
             analysis,
             [(it.number.start, it.number.end) for it in items],
-            [aux_features(it.number, it.vote) for it in items],
+            [
+                aux_features(it.number, it.vote, previous_vote(items, i))
+                for i, it in enumerate(items)
+            ],
         )
         threshold = min_probability(analysis)
         for item, proba in zip(items, probas, strict=True):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.figures.extract import number_items
+from models.figures.extract import number_items, previous_vote
 from models.figures.numbers import scan_numbers
 from models.figures.roles_model import aux_features
 from opwatch.records import FIGURE_ROLES
@@ -77,12 +77,13 @@ def encode_article(article: dict, tagger: Any) -> list[Window]:
     doc = tagger._prepare(text)
     layout = Analysis([], doc["words"], doc["word_of"], None)
     targets = []
-    for item in number_items(text):
+    items = number_items(text)
+    for i, item in enumerate(items):
         role = roles.get(item.number.start)
         span = layout.token_range(item.number.start, item.number.end)
         if role is None or span is None:
             continue
-        aux = aux_features(item.number, item.vote)
+        aux = aux_features(item.number, item.vote, previous_vote(items, i))
         targets.append((span, aux, ROLE_ID[role], item.vote.role or "other"))
     windows = []
     for s, e in doc["windows"]:

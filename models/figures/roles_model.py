@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from models.ner.tagger import Analysis
 
 UNIT_KINDS = ("none", "currency", "bytes", "media")
-AUX_DIM = len(UNIT_KINDS) + len(QUALIFIERS) + 2 + (len(FIGURE_ROLES) + 1) + 2
+_VOTE_DIM = len(FIGURE_ROLES) + 1
+AUX_DIM = len(UNIT_KINDS) + len(QUALIFIERS) + 2 + 2 * _VOTE_DIM + 2
 
 
 def _unit_kind(unit: str | None) -> str:
@@ -33,14 +34,25 @@ def _unit_kind(unit: str | None) -> str:
     return "bytes" if unit == "bytes" else "media"
 
 
-def aux_features(number: ParsedNumber, vote: RuleVote) -> list[float]:
-    """Deterministic facts about one number, as the role head's extra input."""
+def _vote_vector(vote: RuleVote | None) -> list[float]:
+    if vote is None:
+        return [0.0] * _VOTE_DIM
+    return [vote.confidence if vote.role == r else 0.0 for r in FIGURE_ROLES] + [
+        float(vote.role is None)
+    ]
+
+
+def aux_features(
+    number: ParsedNumber, vote: RuleVote, previous: RuleVote | None = None
+) -> list[float]:
+    """Deterministic facts about one number, as the role head's extra input: unit kind,
+    qualifier, vague/redacted, the rules' vote, and the vote for the number before it
+    in the same sentence (what "60 of them" or "17 elsewhere" continue)."""
     unit = [float(_unit_kind(number.unit) == k) for k in UNIT_KINDS]
     qual = [float(number.qualifier == q) for q in QUALIFIERS]
     flags = [float(number.vague), float(number.redacted)]
-    rule = [vote.confidence if vote.role == r else 0.0 for r in FIGURE_ROLES]
-    rule.append(float(vote.role is None))
-    return unit + qual + flags + rule + [float(vote.hard), float(vote.elliptical)]
+    votes = _vote_vector(vote) + _vote_vector(previous)
+    return unit + qual + flags + votes + [float(vote.hard), float(vote.elliptical)]
 
 
 def analyse_text(text: str) -> Analysis:
