@@ -10,8 +10,7 @@ from models.figures.extract import extract_figures
 from opwatch.gold import figure_items
 from opwatch.scoring import FieldScore, score_field
 
-CONFIG = json.loads((Path(__file__).resolve().parent / "config.json").read_text())
-VALID_FRACTION, TEST_FRACTION = CONFIG["valid_fraction"], CONFIG["test_fraction"]
+CONFIG_PATH = Path(__file__).resolve().parent / "config.json"
 
 
 def score_articles(seeds_dir: Path, method: str) -> tuple[FieldScore, list[dict]]:
@@ -33,15 +32,18 @@ def score_articles(seeds_dir: Path, method: str) -> tuple[FieldScore, list[dict]
     return score, redacted
 
 
-def role_accuracy(method: str, split: str = "test", seed: int = 13) -> tuple[float, int, list[str]]:
+def role_accuracy(method: str, split: str = "test") -> tuple[float, int, list[str]]:
     """Share of labelled numbers in one split of the role articles (data/articles, drawn
-    per article as in training) whose role `method` gets right, over whole articles."""
+    per article with the training config's seed and fractions) whose role `method` gets
+    right, over whole articles."""
     from models.figures.role_data import article_text, load_articles, split_of
+
+    cfg = json.loads(CONFIG_PATH.read_text())
 
     right = total = 0
     errors: list[str] = []
     for art in load_articles():
-        if split_of(art["id"], seed, VALID_FRACTION, TEST_FRACTION) != split:
+        if split_of(art["id"], cfg["seed"], cfg["valid_fraction"], cfg["test_fraction"]) != split:
             continue
         text, wanted = article_text(art)
         for fig in extract_figures(text, art["id"], method=method):

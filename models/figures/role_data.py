@@ -74,7 +74,7 @@ def encode_article(article: dict, tagger: Any) -> list[Window]:
     from models.ner.tagger import Analysis
 
     text, roles = article_text(article)
-    doc = tagger._prepare(text)
+    doc = tagger.prepare(text)
     layout = Analysis([], doc["words"], doc["word_of"], None)
     targets = []
     items = number_items(text)

@@ -187,7 +187,7 @@ class NerTagger:
 
     def analyse(self, texts: list[str]) -> list[Analysis]:
         """One encoder pass per window: entity spans and token states for each text."""
-        docs = [self._prepare(t) for t in texts]
+        docs = [self.prepare(t) for t in texts]
         windows = [(d, s, e) for d, doc in enumerate(docs) for s, e in doc["windows"]]
         self._run(docs, windows)
         out = []
@@ -202,7 +202,8 @@ class NerTagger:
             out.append(Analysis(spans, doc["words"], doc["word_of"], states, model))
         return out
 
-    def _prepare(self, text: str) -> dict[str, Any]:
+    def prepare(self, text: str) -> dict[str, Any]:
+        """Words, sub-tokens, shapes and windows of one text (also what training windows)."""
         from models.ner.modeling import word_shape
 
         words = split_words(text)
