@@ -17,7 +17,7 @@ import lxml.html
 import trafilatura
 from prefect import task
 
-from models.normalize.dates import find_dates, header, publication_date
+from models.normalize.dates import date_spans, header, publication_date
 from opwatch.errors import ERRORS
 from opwatch.records import Article, Problem, RawDocument, content_hash
 
@@ -119,7 +119,7 @@ def is_contact_line(line: str) -> bool:
 
 def is_boilerplate_line(line: str) -> bool:
     """One line that is boilerplate on its own (widgets, prompts, contact details)."""
-    if not line or find_dates(line) and len(line.split()) < 12:
+    if not line or date_spans(line) and len(line.split()) < 12:
         return False  # date lines stay: the header date is read from them
     if is_widget_line(line) or is_contact_line(line):
         return True
@@ -220,8 +220,8 @@ def text_title(text: str) -> str | None:
         line = line.strip()
         if not line or _LABEL_LINE.match(line):
             continue
-        found = find_dates(line)
-        if found and len(line) - sum(f.end - f.start for f in found) < 12:
+        spans = date_spans(line)
+        if spans and len(line) - sum(end - start for start, end, _ in spans) < 12:
             continue
         return line[:300]
     return None
@@ -342,9 +342,11 @@ def clean(doc: RawDocument, run_id: str, now: datetime) -> Article | Problem:
         return _problem(doc, "E020", f"only {len(text.split())} words after cleaning")
 
     meta_date = meta["date"] or (doc.feed_published.isoformat() if doc.feed_published else None)
-    published = publication_date(text, meta_date=meta_date, today=now.date())
+    site = meta["url"] or doc.url or meta["sitename"]
+    published = publication_date(text, meta_date=meta_date, today=now.date(), site=site)
     if published is None and doc.content_kind == "html":
-        published = publication_date(html_pretext(doc.text, text), today=now.date())
+        pretext = html_pretext(doc.text, text)
+        published = publication_date(pretext, today=now.date(), site=site)
     if doc.content_kind == "html":
         title = meta["title"] or doc.feed_title or text_title(text)
         author = meta["author"]

@@ -1,11 +1,18 @@
-"""Publication dates: from HTML metadata when given, else from the article's header.
+"""Publication dates: from HTML metadata when given, else from the article's own date line.
 
-The header is the first few non-empty lines before the body prose starts (title,
-standfirst, byline, date line). Dates in the body are events, not the publication date,
-and are never read. Two exceptions, both strict: a dateline that opens a first paragraph
-("THE HAGUE, 16 December 2011 - ..."), and a footer line that starts with a label
-("Published: 16 March 2011"). Numeric dates are read day-first unless that is
-impossible (12/16/2011).
+Where a publication date is read, best first:
+1. HTML metadata (trafilatura), when it parses and is not in the future.
+2. The header: the first few non-empty lines before the body prose (title, standfirst,
+   byline, date line). A labelled date ("Published:", "Posted on", "Originally published
+   by ... ,", "date 2022-09-08" opening a line) beats an unlabelled date line or byline,
+   which beats an "Updated" date. A date line above the headline that another date line
+   below it contradicts is page chrome (often the day the page was fetched), and so is a
+   date equal to today; either loses to the article's own date.
+3. A wire dateline opening the first paragraph: "BRUSSELS, 16 March 2011 - ...",
+   "WASHINGTON (March 16, 2011) - ...", "LONDON, 16 March 2011 (Reuters) - ...".
+4. A labelled line among the last few ("Published: 16 March 2011").
+Other dates in the body are events, never the publication date. Numeric dates are read
+in the order `date_grammar.numeric_order` decides (day-first unless told otherwise).
 """
 
 from __future__ import annotations
@@ -14,93 +21,48 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from models.normalize.date_grammar import (
+    PUBLISHED_LABEL,
+    TIME,
+    UPDATED_LABEL,
+    WEEKDAY,
+    FoundDate,
+    Order,
+    date_spans,
+    find_dates,
+    numeric_order,
+)
+
+__all__ = ["FoundDate", "date_spans", "find_dates", "footer", "header", "publication_date"]
+
 MAX_HEADER_LINES = 10
 FOOTER_LINES = 5
-MIN_YEAR = 1990
+DATELINE_CHARS = 100  # a wire dateline's date starts this close to the paragraph start
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MONTH = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_PATTERNS = [
-    # 2011-03-16, 2011/03/16, 2011.03.16 (time after it is ignored)
-    re.compile(
-        r"(?<![\d.])(?P<year>(?:19|20)\d\d)([-/.])(?P<month>[01]?\d)\2(?P<day>[0-3]?\d)(?!\d)"
-    ),
-    # 16/12/2011, 16.12.2011, 16-12-2011
-    re.compile(
-        r"(?<![\d.])(?P<day>[0-3]?\d)([-/.])(?P<month>[01]?\d)\2(?P<year>(?:19|20)\d\d)(?![\d])"
-    ),
-    # 16 March 2011, 16th of March, 2011, 16-Mar-2011
-    re.compile(rf"(?<![\w]){_DAY}(?:\s+of)?[\s-]+{_MONTH},?[\s-]+{_YEAR}(?!\d)", re.I),
-    # March 16, 2011, Mar. 16 2011, November 3rd, 2020
-    re.compile(rf"(?<![\w]){_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d)", re.I),
-    # 2011年3月16日
-    re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
-]
-_TIME = re.compile(r"\b\d{1,2}[:.]\d\d(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?|\b[AP]M\b", re.I)
-_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\b", re.I)
-_PUBLISHED = re.compile(
-    r"\b(published|posted|issued|released|dated|date|first published|press release|"
-    r"erstellt|publi[eé])\b",
+# Ranks of a header date: lower wins, then the earlier line.
+LABELLED, DATE_LINE, UPDATED, CHROME = 0, 1, 2, 3
+
+_FOOTER_LABEL = re.compile(
+    r"^(published|posted|first published|date|dated|issued|this (article|story|report) "
+    r"was (first |originally )?published)\b",
     re.I,
 )
-_UPDATED = re.compile(r"\b(updated|modified|last modified|last updated|amended|edited)\b", re.I)
-_FOOTER_LABEL = re.compile(r"^(published|posted|first published|date|dated|issued)\b", re.I)
+# A label that opens a line, straight before its date: "Published: ", "date ", "Posted on ".
+_OPENING_LABEL = re.compile(
+    rf"^[\s•·*|>-]*(?:{PUBLISHED_LABEL.pattern})\s*(?:[:|–—-]\s*|on\s+|the\s+)*"
+    rf"(?:{WEEKDAY.pattern}[\s,]*)?",
+    re.I,
+)
 _NOT_DATELINE = {"on", "in", "since", "from", "until", "before", "after", "between", "during"}
 _SENTENCE_END = tuple(".!?\"'”’:;)")
+_SEPARATORS = ("-", "–", "—", ":", "|")
 
 
 @dataclass(frozen=True)
-class FoundDate:
+class _Candidate:
+    rank: int
+    line: int
     day: date
-    start: int
-    end: int
-
-
-def _build(match: re.Match[str]) -> date | None:
-    parts = match.groupdict()
-    year, day = int(parts["year"]), int(parts["day"])
-    if parts.get("mon"):
-        month = _MONTHS[parts["mon"].lower()[:3]]
-    else:
-        month = int(parts["month"])
-        if month > 12 and day <= 12 and match.re is _PATTERNS[1]:
-            month, day = day, month  # 12/16/2011: month-first is the only reading
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def find_dates(line: str) -> list[FoundDate]:
-    """Every full date (day, month, year) in `line`, in order, without overlaps."""
-    found: list[FoundDate] = []
-    for pattern in _PATTERNS:
-        for match in pattern.finditer(line):
-            day = _build(match)
-            if day is None or day.year < MIN_YEAR:
-                continue
-            if any(f.start < match.end() and match.start() < f.end for f in found):
-                continue
-            found.append(FoundDate(day, match.start(), match.end()))
-    return sorted(found, key=lambda f: f.start)
 
 
 def _is_prose(line: str) -> bool:
@@ -135,80 +97,134 @@ def footer(text: str) -> list[str]:
     return [ln for ln in tail if not _is_prose(ln)]
 
 
-def _remainder_words(line: str, found: FoundDate) -> int:
-    rest = line[: found.start] + " " + line[found.end :]
-    rest = _WEEKDAY.sub(" ", _TIME.sub(" ", rest))
+def _remainder_words(line: str) -> int:
+    """Words left on a line once its dates, times, zones and weekdays are taken out."""
+    rest = line
+    for start, end, _ in reversed(date_spans(line)):
+        rest = rest[:start] + " " + rest[end:]
+    rest = WEEKDAY.sub(" ", TIME.sub(" ", rest))
     return len([w for w in re.split(r"[\s|,;:()\[\]/•·–—-]+", rest) if re.search(r"\w", w)])
 
 
 def _rank(line: str, found: FoundDate) -> int | None:
-    """0: labelled as published; 1: a date line or byline; 2: labelled updated; None: no."""
+    """LABELLED, DATE_LINE (a date line or byline), UPDATED, or None: not a publication date."""
     before = line[: found.start]
-    if _PUBLISHED.search(before) and not _UPDATED.search(before):
-        return 0
-    if _UPDATED.search(before):
-        return 2
+    labels = [(m.end(), UPDATED) for m in UPDATED_LABEL.finditer(before)]
+    labels += [(m.end(), LABELLED) for m in PUBLISHED_LABEL.finditer(before)]
+    if labels:
+        return max(labels)[1]  # the label nearest the date
     if re.match(r"by\s", line, re.I):
-        return 1  # a byline: "By Jane Doe on March 16, 2011"
+        return DATE_LINE  # a byline: "By Jane Doe on March 16, 2011"
     previous = re.findall(r"\w+", before.lower())[-1:]
     if previous and previous[0] in _NOT_DATELINE:
         return None  # "raids on 16 March 2011": an event
-    if _remainder_words(line, found) <= 6:
-        return 1
+    if _remainder_words(line) <= 6:
+        return DATE_LINE
     return None  # a date inside a standfirst sentence: an event, not the publication
 
 
-def _dateline(line: str) -> date | None:
-    """A date that opens the first paragraph: 'BRUSSELS, 16 March 2011 - Police ...'."""
-    for found in find_dates(line[:80])[:1]:
-        prefix = line[: found.start].strip()
-        words = re.findall(r"[^\W\d_][\w.'-]*", prefix)
-        if len(words) > 5 or any(w.lower() in _NOT_DATELINE for w in words):
+def labelled_opening(line: str, order: Order = "DMY") -> date | None:
+    """A line that opens with a publication label and its date, even when prose follows:
+    'Published: 16 March 2011', 'date 2022-09-08 Police in ...'. Not 'Posted on 5 March
+    2011 by a user ...', where the sentence goes on in lower case."""
+    label = _OPENING_LABEL.match(line)
+    if not label:
+        return None
+    found = [f for f in find_dates(line[: label.end() + 40], order) if f.start == label.end()]
+    if not found:
+        return None
+    after = TIME.sub(" ", line[found[0].end :]).lstrip(" ,")
+    if after[:1].islower() or (after[:1].isalpha() and line[found[0].end :].startswith(",")):
+        return None
+    return found[0].day
+
+
+def _dateline(paragraph: str, order: Order) -> date | None:
+    """A wire dateline: 'PLACE, DATE -', 'PLACE (DATE) -', 'PLACE (AGENCY) DATE -',
+    'PLACE, DATE (AGENCY) -', 'PLACE--(AGENCY - DATE) -'."""
+    for found in find_dates(paragraph[:DATELINE_CHARS], order)[:1]:
+        prefix = paragraph[: found.start]
+        words = re.findall(r"[^\W\d_][\w.'’-]*", prefix)
+        if len(words) > 6 or any(w.lower() in _NOT_DATELINE for w in words):
             return None
         if any(w[0].islower() for w in words):
             return None
-        after = _TIME.sub("", line[found.end : found.end + 24]).lstrip(" ,")
-        after = re.sub(r"^\(?[A-Z]{2,5}\)?\s*", "", after)  # a time zone: GMT, (CET)
-        if after[:1] in ("-", "–", "—", ":", "|") or (after[:1] == "." and prefix.endswith(",")):
+        after = TIME.sub("", paragraph[found.end : found.end + 40]).lstrip(" ,")
+        if prefix.count("(") > prefix.count(")"):
+            if not after.startswith(")"):
+                return None
+            after = after[1:].lstrip()  # the date closed a parenthesis: "(March 16, 2011)"
+        after = re.sub(r"^\([^()]{1,30}\)\s*", "", after)  # (Reuters), (CET)
+        if after[:1] in _SEPARATORS or (after[:1] == "." and prefix.rstrip().endswith(",")):
             return found.day
     return None
 
 
-def _parse_meta(meta_date: str) -> date | None:
-    found = find_dates(meta_date.strip())
-    return found[0].day if found else None
+def _header_candidates(lines: list[str], prose: list[str], order: Order) -> list[_Candidate]:
+    candidates = []
+    for position, line in enumerate(lines):
+        opening = labelled_opening(line, order)
+        if opening is not None:
+            candidates.append(_Candidate(LABELLED, position, opening))
+            continue
+        for found in find_dates(line, order):
+            rank = _rank(line, found)
+            if rank is not None:
+                candidates.append(_Candidate(rank, position, found.day))
+    for paragraph in prose:
+        opening = labelled_opening(paragraph, order)
+        if opening is not None:
+            candidates.append(_Candidate(LABELLED, len(lines), opening))
+    return candidates
+
+
+def _demote_chrome(candidates: list[_Candidate], lines: list[str], today: date) -> list[_Candidate]:
+    """A date line above the headline with the article's own date line below it, or a
+    date equal to today beside another date, is the page's, not the article's."""
+    out = []
+    for c in candidates:
+        others = [o for o in candidates if o.day != c.day and o.rank <= UPDATED]
+        later = [o for o in others if o.line > c.line and o.rank <= DATE_LINE]
+        headline_between = any(
+            len(lines[i].split()) >= 4 and not date_spans(lines[i])
+            for o in later
+            for i in range(c.line + 1, min(o.line, len(lines)))
+        )
+        is_today = bool(others) and c.day == today
+        chrome = (c.rank == DATE_LINE and headline_between) or is_today
+        out.append(_Candidate(CHROME, c.line, c.day) if chrome else c)
+    return out
 
 
 def publication_date(
-    text: str, meta_date: str | None = None, today: date | None = None
+    text: str,
+    meta_date: str | None = None,
+    today: date | None = None,
+    site: str | None = None,
 ) -> date | None:
     """The article's publication date, or None when it does not state one.
 
     `meta_date` (HTML metadata, e.g. trafilatura's) wins when it parses and is not in
-    the future; otherwise the header of `text` is read. Never returns a date after today.
+    the future; otherwise `text` is read. `site` (the page's URL or host name) helps
+    decide day-first or month-first numeric dates. Never returns a date after today.
     """
     today = today or date.today()
     if meta_date:
-        day = _parse_meta(meta_date)
-        if day is not None and day <= today:
-            return day
+        found = find_dates(meta_date.strip())
+        if found and found[0].day <= today:
+            return found[0].day
+    order = numeric_order(text, site)
     lines, prose = header(text)
-    best: tuple[int, int, date] | None = None
-    for position, line in enumerate(lines):
-        for found in find_dates(line):
-            rank = _rank(line, found)
-            if rank is None or found.day > today:
-                continue
-            if best is None or (rank, position) < best[:2]:
-                best = (rank, position, found.day)
-    if best is not None:
-        return best[2]
+    candidates = [c for c in _header_candidates(lines, prose, order) if c.day <= today]
+    if candidates:
+        best = min(_demote_chrome(candidates, lines, today), key=lambda c: (c.rank, c.line))
+        return best.day
     for paragraph in prose:
-        day = _dateline(paragraph)
+        day = _dateline(paragraph, order)
         if day is not None and day <= today:
             return day
     for line in footer(text):
-        found = find_dates(line)
+        found = find_dates(line, order)
         if found and _FOOTER_LABEL.match(line) and found[0].day <= today:
             return found[0].day
     return None
