@@ -9,7 +9,8 @@ Where a publication date is read, best first:
    below it contradicts is page chrome (often the day the page was fetched), and so is a
    date equal to today; either loses to the article's own date.
 3. A wire dateline opening the first paragraph: "BRUSSELS, 16 March 2011 - ...",
-   "WASHINGTON (March 16, 2011) - ...", "LONDON, 16 March 2011 (Reuters) - ...".
+   "WASHINGTON (March 16, 2011) - ...", "LONDON, 16 March 2011 (Reuters) - ...". It
+   ranks as a date line below the header, so it only beats header dates that are chrome.
 4. A labelled line among the last few ("Published: 16 March 2011").
 Other dates in the body are events, never the publication date. Numeric dates are read
 in the order `date_grammar.numeric_order` decides (day-first unless told otherwise).
@@ -43,8 +44,8 @@ DATELINE_CHARS = 100  # a wire dateline's date starts this close to the paragrap
 LABELLED, DATE_LINE, UPDATED, CHROME = 0, 1, 2, 3
 
 _FOOTER_LABEL = re.compile(
-    r"^(published|posted|first published|date|dated|issued|this (article|story|report) "
-    r"was (first |originally )?published)\b",
+    r"^(published|posted|first published|originally published|date|dated|issued|"
+    r"this (article|story|report) was (first |originally )?published)\b",
     re.I,
 )
 # A label that opens a line, straight before its date: "Published: ", "date ", "Posted on ".
@@ -175,6 +176,9 @@ def _header_candidates(lines: list[str], prose: list[str], order: Order) -> list
         opening = labelled_opening(paragraph, order)
         if opening is not None:
             candidates.append(_Candidate(LABELLED, len(lines), opening))
+    datelines = [day for day in (_dateline(p, order) for p in prose) if day is not None]
+    if datelines:  # below every header line: it only wins over page chrome
+        candidates.append(_Candidate(DATE_LINE, len(lines), datelines[0]))
     return candidates
 
 
@@ -219,10 +223,6 @@ def publication_date(
     if candidates:
         best = min(_demote_chrome(candidates, lines, today), key=lambda c: (c.rank, c.line))
         return best.day
-    for paragraph in prose:
-        day = _dateline(paragraph, order)
-        if day is not None and day <= today:
-            return day
     for line in footer(text):
         found = find_dates(line, order)
         if found and _FOOTER_LABEL.match(line) and found[0].day <= today:
