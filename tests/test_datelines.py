@@ -98,6 +98,7 @@ def test_a_labelled_date_opening_a_prose_line() -> None:
     prose = "Police in Lisbon arrested 12 men after a year-long inquiry, officers said."
     assert _date(f"date 2022-09-08 {prose}\n{BODY}") == "2022-09-08"
     assert _date(f"{TITLE}\nPublished 4 June 2015 {prose}\n{BODY}") == "2015-06-04"
+    assert labelled_opening(f"Posted on June 4, 2015 at 10:05 am {prose}") == date(2015, 6, 4)
     assert labelled_opening("Posted on 5 March 2011 by a user, the video spread") is None
     assert labelled_opening("Released 5 March 2011, the report says little") is None
     assert labelled_opening("The report was released on 5 March 2011.") is None
@@ -202,3 +203,19 @@ def test_page_chrome_date_loses_to_a_wire_dateline() -> None:
 )
 def test_labelled_footer_lines(last_line: str) -> None:
     assert _date(f"{TITLE}\n{BODY}\n{last_line}") == "2015-06-04"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Publicado em 27 de julho de 2010 17h19", "2010-07-27"),
+        ("Veröffentlicht am 16. März 2011", "2011-03-16"),
+        ("Publié le 3 août 2019 à 10h05", "2019-08-03"),
+        ("12 settembre 2018", "2018-09-12"),
+    ],
+)
+def test_dates_in_page_furniture_left_untranslated(line: str, expected: str) -> None:
+    assert _date(f"{TITLE}\n{line}\n{BODY}") == expected
+    prose = "Police in Lisbon arrested 12 men after a year-long inquiry, officers said."
+    if line.startswith("Publi"):
+        assert labelled_opening(f"{line} {prose}") == date.fromisoformat(expected)

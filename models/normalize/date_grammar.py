@@ -26,6 +26,15 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+# Month names of the languages whose page furniture most often survives translation.
+_FOREIGN_MONTH = (
+    r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|se?ptiembre|octubre|noviembre|"
+    r"diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|décembre|januar|"
+    r"februar|märz|juni|juli|oktober|dezember|gennaio|febbraio|aprile|maggio|giugno|luglio|"
+    r"settembre|ottobre|dicembre|januari|februari|maart|mei|augustus)"
+)
+FOREIGN_LANGUAGES = ["es", "pt", "fr", "de", "it", "nl"]
 _DAY = r"[0-3]?\d(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _SPANS: list[tuple[str, re.Pattern[str]]] = [
@@ -43,6 +52,13 @@ _SPANS: list[tuple[str, re.Pattern[str]]] = [
     ("named", re.compile(rf"(?<!\w){_DAY}(?:\s+of)?[\s-]+{_MONTH},?[\s-]+{_YEAR}(?!\d)", re.I)),
     # March 16, 2011, Mar. 16 2011, November 3rd, 2020, Sept 21st 2025
     ("named", re.compile(rf"(?<!\w){_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d)", re.I)),
+    # 27 de julho de 2010, 16. März 2011, 16 mars 2011
+    (
+        "foreign",
+        re.compile(
+            rf"(?<!\w)[0-3]?\d\.?\s+(?:de\s+)?{_FOREIGN_MONTH}\s+(?:de\s+)?{_YEAR}(?!\d)", re.I
+        ),
+    ),
     # 2011年3月16日
     ("cjk", re.compile(rf"{_YEAR}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日")),
 ]
@@ -97,7 +113,8 @@ def date_spans(line: str) -> list[tuple[int, int, str]]:
 
 
 @cache
-def _parser(order: str):  # noqa: ANN202 - dateparser has no public type for it
+def _parser(order: str, foreign: bool = False):  # noqa: ANN202 - dateparser's type is private
+    """English only, or the few FOREIGN_LANGUAGES: never detection over every language."""
     from dateparser.date import DateDataParser  # imported late: it takes ~1 s
 
     settings = {
@@ -108,7 +125,7 @@ def _parser(order: str):  # noqa: ANN202 - dateparser has no public type for it
         "PARSERS": ["absolute-time"],
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
-    return DateDataParser(languages=["en"], settings=settings)
+    return DateDataParser(languages=FOREIGN_LANGUAGES if foreign else ["en"], settings=settings)
 
 
 @lru_cache(maxsize=4096)
@@ -120,7 +137,7 @@ def parse_span(span: str, kind: str, order: Order = "DMY") -> date | None:
     if kind == "numeric":
         day = _parse(text, order) or _parse(text, "MDY" if order == "DMY" else "DMY")
     else:
-        day = _parse(text, "YMD" if kind == "ymd" else "DMY")
+        day = _parse(text, "YMD" if kind == "ymd" else "DMY", foreign=kind == "foreign")
     if day is None or day.year < MIN_YEAR or not _agrees(text, kind, day):
         return None
     return day
@@ -136,8 +153,8 @@ def _agrees(text: str, kind: str, day: date) -> bool:
     return True
 
 
-def _parse(text: str, order: str) -> date | None:
-    parsed = _parser(order).get_date_data(text)
+def _parse(text: str, order: str, foreign: bool = False) -> date | None:
+    parsed = _parser(order, foreign).get_date_data(text)
     if parsed.date_obj is None or parsed.period != "day":
         return None
     return parsed.date_obj.date()

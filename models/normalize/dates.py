@@ -50,9 +50,13 @@ _FOOTER_LABEL = re.compile(
 )
 # A label that opens a line, straight before its date: "Published: ", "date ", "Posted on ".
 _OPENING_LABEL = re.compile(
-    rf"^[\s•·*|>-]*(?:{PUBLISHED_LABEL.pattern})\s*(?:[:|–—-]\s*|on\s+|the\s+)*"
+    rf"^[\s•·*|>-]*(?:{PUBLISHED_LABEL.pattern})\s*(?:[:|–—-]\s*|(?:on|the|le|el|em|am|il|op)\s+)*"
     rf"(?:{WEEKDAY.pattern}[\s,]*)?",
     re.I,
+)
+# A time after a date, with its preposition: ", at 10:05 am", "à 10h05", "um 10.05 Uhr".
+_TIME_AFTER = re.compile(
+    rf"^[\s,]*(?:(?:at|à|às|um|alle|om)\s+)?(?:{TIME.pattern})(?:\s*uhr\b)?", re.I
 )
 _NOT_DATELINE = {"on", "in", "since", "from", "until", "before", "after", "between", "during"}
 _SENTENCE_END = tuple(".!?\"'”’:;)")
@@ -134,7 +138,7 @@ def labelled_opening(line: str, order: Order = "DMY") -> date | None:
     found = [f for f in find_dates(line[: label.end() + 40], order) if f.start == label.end()]
     if not found:
         return None
-    after = TIME.sub(" ", line[found[0].end :]).lstrip(" ,")
+    after = _TIME_AFTER.sub("", line[found[0].end :]).lstrip(" ,")
     if after[:1].islower() or (after[:1].isalpha() and line[found[0].end :].startswith(",")):
         return None
     return found[0].day
