@@ -114,6 +114,11 @@ def test_todays_date_loses_to_another_date() -> None:
     assert _date(text) == "2015-06-04"
 
 
+def test_a_labelled_date_of_today_is_kept() -> None:
+    text = f"{TITLE}\nPublished 1 January 2026\nRaid of 30 December 2025\n{BODY}"
+    assert _date(text) == "2026-01-01"
+
+
 def test_a_lone_date_above_the_headline_is_kept() -> None:
     assert _date(f"May 02, 2019\n{TITLE}\n{BODY}") == "2019-05-02"
     assert _date(f"1 January 2026\n{TITLE}\n{BODY}") == "2026-01-01"

@@ -187,8 +187,8 @@ def _header_candidates(lines: list[str], prose: list[str], order: Order) -> list
 
 
 def _demote_chrome(candidates: list[_Candidate], lines: list[str], today: date) -> list[_Candidate]:
-    """A date line above the headline with the article's own date line below it, or a
-    date equal to today beside another date, is the page's, not the article's."""
+    """A date line above the headline with the article's own date line below it, or an
+    unlabelled date equal to today beside another date line, is the page's own."""
     out = []
     for c in candidates:
         others = [o for o in candidates if o.day != c.day and o.rank <= UPDATED]
@@ -198,7 +198,9 @@ def _demote_chrome(candidates: list[_Candidate], lines: list[str], today: date) 
             for o in later
             for i in range(c.line + 1, min(o.line, len(lines)))
         )
-        is_today = bool(others) and c.day == today
+        is_today = (
+            c.rank == DATE_LINE and c.day == today and any(o.rank <= DATE_LINE for o in others)
+        )
         chrome = (c.rank == DATE_LINE and headline_between) or is_today
         out.append(_Candidate(CHROME, c.line, c.day) if chrome else c)
     return out
