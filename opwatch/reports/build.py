@@ -61,3 +61,14 @@ def publish_run_pages(outcome: Any, database: Path | str, keep_reports: int) -> 
     finally:
         con.close()
     return pages
+
+
+def write_operation_dossier(
+    database: Path | str, operation: str, out_dir: Path | None, settings: Any
+) -> Path:
+    """`opwatch dossier`: one operation's page, by default beside the run reports."""
+    con = open_reader(database)
+    try:
+        return write_dossier(con, operation, out_dir or Path(settings.reports) / DOSSIER_DIR)
+    finally:
+        con.close()
