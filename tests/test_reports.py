@@ -107,3 +107,11 @@ def test_evidence_marks_span_and_escapes() -> None:
     html = evidence(text, start, start + 1)
     assert html == ('<span class="evidence">Police held &lt;b&gt;<mark class="span">7</mark>'
                     "&lt;/b&gt; men.</span>")  # fmt: skip
+
+
+def test_search_index_rebuilt_after_each_load(world) -> None:
+    from warehouse.search import search
+
+    # article c arrived in the second load: the index covers it without a manual rebuild
+    assert [h.title for h in search(world.db, "detentions Madrid")] == ["Operation Rescue"]
+    assert {h.outlet for h in search(world.db, "arrested")} == {"example.org", "ceop.example"}
