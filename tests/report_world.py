@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import factories as F
+import pytest
 
 from expectations.runner import validate_batch
 from opwatch.reports.build import RunPages, publish_run_pages
@@ -54,3 +55,13 @@ def build_world(tmp: Path, keep_reports: int = 30) -> World:
     load(db, outcome2.run_id, outcome2, datetime(2024, 6, 2, 12, tzinfo=UTC), ["b", "c", "e"])
     second = publish_run_pages(outcome2, db, keep_reports)
     return World(db, reports, first, second)
+
+
+_SHARED: dict[str, World] = {}
+
+
+def shared_world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """One world per test session (GX validation takes a while on small machines)."""
+    if "world" not in _SHARED:
+        _SHARED["world"] = build_world(tmp_path_factory.mktemp("world"))
+    return _SHARED["world"]

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from report_world import build_world
+from report_world import build_world, shared_world
 
 from opwatch.reports.dossier import DossierError, collect_dossier
 from opwatch.reports.page import evidence, sentence_bounds
@@ -17,7 +17,7 @@ RESOURCE = re.compile(r"<(?:link|script|img|iframe)\b|@import|url\(|\bsrc\s*=", 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory):
-    return build_world(tmp_path_factory.mktemp("world"))
+    return shared_world(tmp_path_factory)
 
 
 def _read(path: Path) -> str:
@@ -91,13 +91,13 @@ def test_dossier_lookup_by_short_name_and_unknown(world) -> None:
 
 
 def test_keep_reports_prunes_old_runs(tmp_path: Path) -> None:
-    world = build_world(tmp_path, keep_reports=1)
-    assert sorted(p.name for p in world.reports.glob("validation_*.html")) == [
-        world.second.report.name
+    small = build_world(tmp_path, keep_reports=1)
+    assert sorted(p.name for p in small.reports.glob("validation_*.html")) == [
+        small.second.report.name
     ]
-    runs = list((world.reports / "gx" / "uncommitted" / "validations" / "figures").iterdir())
+    runs = list((small.reports / "gx" / "uncommitted" / "validations" / "figures").iterdir())
     assert [p.name for p in runs] == ["run-20240602T120000Z"]
-    assert _read(world.second.index).count("<tr>") == 2  # header + the one kept run
+    assert _read(small.second.index).count("<tr>") == 2  # header + the one kept run
 
 
 def test_evidence_marks_span_and_escapes() -> None:
