@@ -93,7 +93,7 @@ def prune_reports(reports_dir: Path, keep: int) -> list[Path]:
     files = sorted(
         reports_dir.glob(REPORT_GLOB), key=lambda p: (p.stat().st_mtime, p.name), reverse=True
     )
-    removed = files[max(keep, 0) :]
+    removed = files[max(keep, 1) :]  # this run's report (the newest) always stays
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
@@ -122,7 +122,7 @@ def prune_gx_results(reports_dir: Path, keep: int) -> list[Path]:
             key=lambda p: (p.stat().st_mtime, p.name),
             reverse=True,
         )
-        for path in runs[max(keep, 0) :]:
+        for path in runs[max(keep, 1) :]:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
