@@ -246,7 +246,7 @@ def dossier(
     except (*_query_errors(), DossierError) as error:
         err.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from error
-    console.print(str(path), markup=False)
+    console.print(str(path), markup=False, soft_wrap=True)
 
 
 @app.command()

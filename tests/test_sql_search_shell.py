@@ -135,3 +135,14 @@ def test_shell_read_only(warehouse: Path) -> None:
     count = subprocess.run(shell_command(warehouse, "SELECT count(*) FROM articles"),
                            capture_output=True, text=True)  # fmt: skip
     assert " 3 " in count.stdout
+
+
+def test_dossier_command(warehouse: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["dossier", "--db", str(warehouse), "--out", str(tmp_path)]
+    ok = runner.invoke(app, [*args, "Operation Rescue"])
+    assert ok.exit_code == 0, ok.output
+    page = Path(ok.output.strip()).read_text(encoding="utf-8")
+    assert "sources disagree" in page and '<mark class="span">180</mark>' in page
+    missing = runner.invoke(app, [*args, "Operation Nowhere"])
+    assert missing.exit_code == 2 and "No operation called" in missing.output

@@ -56,7 +56,7 @@ def run_search(
             body.stylize("bold yellow", start + 3, end + 3)
         out.print(head)
         out.print(body)
-        out.print(Text("   " + hit.link, style="dim"))
+        out.print(Text("   " + hit.link, style="dim"), soft_wrap=True)
     return 0
 
 
