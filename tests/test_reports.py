@@ -72,7 +72,9 @@ def test_dossier_sources_side_by_side_and_disagreement(world) -> None:
     page = _read(world.second.dossiers["Operation Rescue"])
     facts = page[page.index('id="facts"') :]
     assert "sources disagree" in facts
-    assert "184" in facts and "180" in facts and "ceop.example" in facts
+    assert '<b class="conflict">184</b>' in facts and '<b class="conflict">180</b>' in facts
+    assert "ceop.example (2011-03-17)" in facts
+    assert "<b>121</b>" in facts  # the GB scope has one value: no conflict
     assert '<a href="https://news.example.org/rescue"' in page  # evidence links its article
     assert "United Kingdom" in page and "Europol" in page and "Spain" in page
     assert '<svg class="chart timeline"' in page

@@ -105,12 +105,13 @@ def _facts_table(facts: list[dict[str, Any]]) -> str:
         return '<p class="muted">No figures were read for this operation.</p>'
     rows = []
     for f in facts:
+        cls = ' class="conflict"' if f["conflicting"] else ""
         values = "<br>".join(
-            f"{esc(r.get('outlet'))} ({esc(r.get('published') or 'no date')}): <b>{_value(r)}</b>"
+            f"{esc(r.get('outlet'))} ({esc(r.get('published') or 'no date')}): "
+            f"<b{cls}>{_value(r)}</b>"
             for r in f["reports"]
         )
         mark = '<span class="bad">sources disagree</span>' if f["conflicting"] else "agree"
-        cls = ' class="conflict"' if f["conflicting"] else ""
         rows.append([f"<span{cls}>{esc(f['role'])}</span>", esc(f["scope_code"] or "all"),
                      esc(f["unit"] or ""), values, mark])  # fmt: skip
     return table(["role", "scope", "unit", "every source's value", "agreement"], rows,
