@@ -1,7 +1,7 @@
 """Run the GX suites on one batch and split it into passed records and quarantine rows.
 
 A file-backed GX context under `<reports_dir>/gx` keeps every run's validation results,
-so Data Docs (built by expectations.report) list the history of runs.
+(pruned to the last runs kept by opwatch.reports; no Data Docs are built).
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ from opwatch.records import Article, Entity, Figure, Problem, QuarantineRow, to_
 DOCUMENTS = "documents"  # ingest/clean/extract problems
 PARENT_FAILED = "parent_article_failed"
 GX_DIR = "gx"
-DOCS_DIR = "data_docs"
-DOCS_SITE = "opwatch"
 DATASOURCE = "opwatch"
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]}
 
@@ -88,25 +86,13 @@ def summary_html_path(reports_dir: Path, run_id: str) -> Path:
 
 
 def open_context(reports_dir: Path) -> Any:
-    """File GX context under reports_dir/gx with one Data Docs site at reports_dir/data_docs."""
+    """File GX context under reports_dir/gx, without Data Docs sites: GX Data Docs load
+    CSS, scripts and a logo from other hosts, so opwatch writes its own reports instead."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     ctx = gx.get_context(mode="file", project_root_dir=str(reports_dir))
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    site = {
-        "class_name": "SiteBuilder",
-        "store_backend": {
-            "class_name": "TupleFilesystemStoreBackend",
-            "base_directory": str((reports_dir / DOCS_DIR).resolve()),
-        },
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    }
-    sites = ctx.list_data_docs_sites()
-    for name in [n for n in sites if n != DOCS_SITE]:
-        ctx.delete_data_docs_site(name)  # the default site writes under gx/uncommitted
-    if DOCS_SITE not in sites:
-        ctx.add_data_docs_site(DOCS_SITE, site)
-    elif sites[DOCS_SITE] != site:
-        ctx.update_data_docs_site(DOCS_SITE, site)
+    for name in list(ctx.list_data_docs_sites()):
+        ctx.delete_data_docs_site(name)
     return ctx
 
 

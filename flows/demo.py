@@ -1,12 +1,14 @@
 """`make demo`: run the pipeline on the bundled sample articles with the embedded defaults.
 
 A temporary Prefect server is started for the run and the DuckDB file is written under
-data/. The summary printed at the end says where the database and the report are.
+data/. It ends with the run summary and the paths of the run report, the runs index and
+one operation dossier.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from opwatch.settings import PROJECT_ROOT
 
@@ -23,6 +25,13 @@ def main() -> None:
     samples = PROJECT_ROOT / "examples" / "articles"
     summary = configured_pipeline(load_settings())(sources=[str(samples)])
     print_summary(summary)
+    # the three pages to open (offline, self-contained)
+    print(f"Run report:  {summary['report']}")
+    print(f"Runs index:  {summary['runs_index']}")
+    dossier = summary["example_dossier"] or next(
+        iter(sorted(Path(summary["dossiers_dir"]).glob("*.html"))), "(no operation named yet)"
+    )  # a re-run that skips every article writes no new dossier
+    print(f"Dossier:     {dossier}")
 
 
 if __name__ == "__main__":

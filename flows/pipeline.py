@@ -58,7 +58,7 @@ def pipeline(
     outcome = validate_task(batch, run_id, started, settings.reports)
     skipped = len(deduped.already_loaded)
     loaded = load_task(settings.database, run_id, outcome, started, sources, skipped)
-    return report_task(outcome, loaded, settings.database, skipped)
+    return report_task(outcome, loaded, settings.database, skipped, settings.keep_reports)
 
 
 def configured_pipeline(settings: Settings) -> Flow:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 from opwatch.settings import PROJECT_ROOT, load_settings
@@ -164,31 +165,88 @@ def _query_errors() -> tuple[type[Exception], ...]:
 
 @app.command()
 def sql(
-    query: str = typer.Argument(..., help="A read-only SQL statement."),
+    query: str | None = typer.Argument(None, help="A read-only SQL statement."),
+    file: Path | None = typer.Option(None, "-f", "--file", help="A file of read statements."),
     db: Path | None = DbOption,
-    csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
+    csv: bool = typer.Option(False, "--csv", help="CSV (ISO dates, true/false, NULL empty)."),
+    as_json: bool = typer.Option(False, "--json", help="A JSON array of objects per statement."),
+    line: bool = typer.Option(False, "--line", help="One 'column = value' line per cell."),
+    limit: int | None = typer.Option(None, "--limit", min=0, help="At most N rows each."),
 ) -> None:
-    """Run a read-only SQL query against the warehouse and print the result."""
-    from warehouse.query import run_readonly
+    """Run read-only SQL on the warehouse and print it as plain text (never as markup)."""
+    from warehouse.sql_cli import print_results, read_sql_file, read_statements, run_statements
 
+    if (query is None) == (file is None) or csv + as_json + line > 1:
+        err.print("error: give a QUERY or -f FILE, and at most one of --csv, --json, --line")
+        raise typer.Exit(2)
     path = db or load_settings().database
     try:
-        columns, rows = run_readonly(path, query)
-    except _query_errors() as error:
-        err.print(f"[red]error:[/red] {error}")
+        statements = read_sql_file(file) if file else read_statements(query)
+        results = run_statements(path, statements, limit)
+    except (*_query_errors(), ValueError) as error:
+        err.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from error
-    if csv:
-        import csv as csv_module
-        import sys
+    mode = "csv" if csv else "json" if as_json else "line" if line else "table"
+    print_results(results, mode, console, err)
 
-        writer = csv_module.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+
+@app.command()
+def search(
+    query: str | None = typer.Argument(None, help="Words to look for (BM25 over title and text)."),
+    operation: str | None = typer.Option(None, "--operation", help="Only articles naming it."),
+    country: str | None = typer.Option(None, "--country", help="ISO2 code or country name."),
+    since: datetime | None = typer.Option(None, "--since", formats=["%Y-%m-%d"]),
+    until: datetime | None = typer.Option(None, "--until", formats=["%Y-%m-%d"]),
+    limit: int = typer.Option(10, "--limit", min=1),
+    as_json: bool = typer.Option(False, "--json", help="Print the hits as JSON."),
+    reindex: bool = typer.Option(False, "--reindex", help="Rebuild the index first."),
+    db: Path | None = DbOption,
+) -> None:
+    """Rank articles for QUERY with DuckDB full-text search; show snippets."""
+    from warehouse.search_cli import run_search
+
+    path = db or load_settings().database
+    code = run_search(
+        path, query, operation, country, since, until, limit, as_json, reindex, console, err
+    )
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def shell(
+    command: str | None = typer.Option(None, "-c", "--command", help="Run one SQL and exit."),
+    db: Path | None = DbOption,
+) -> None:
+    """Open the DuckDB CLI read-only on the warehouse (full-text search loaded)."""
+    from warehouse.shell import ShellUnavailable, run_shell
+
+    try:
+        code = run_shell(db or load_settings().database, command)
+    except (*_query_errors(), ShellUnavailable) as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from error
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def dossier(
+    operation: str = typer.Argument(..., help='The operation, e.g. "Operation Rescue".'),
+    out: Path | None = typer.Option(None, "--out", help="Folder (default: reports/dossiers)."),
+    db: Path | None = DbOption,
+) -> None:
+    """Write a self-contained HTML dossier of one operation and print its path."""
+    from opwatch.reports.build import write_operation_dossier
+    from opwatch.reports.dossier import DossierError
+
+    settings = load_settings()
+    try:
+        path = write_operation_dossier(db or settings.database, operation, out, settings)
+    except (*_query_errors(), DossierError) as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from error
+    console.print(str(path), markup=False, soft_wrap=True)
 
 
 @app.command()

@@ -27,6 +27,7 @@ class Settings:
     fetch_attempts: int = 3  # tries per URL for transient errors (5xx, 429, timeouts)
     allow_private: bool = False  # allow fetching loopback/private addresses
     max_workers: int = 2  # thread pool size for per-article tasks (one per core)
+    keep_reports: int = 30  # run reports (and GX results) kept; older ones are deleted
     user_agent: str = "opwatch/0.1 (+text-only research crawler)"
 
     @property

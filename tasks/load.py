@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,9 @@ from warehouse.db import (
     load_batch,
     migrate,
 )
+from warehouse.search import refresh_after_load
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # GX is heavy to import; loading does not need it
     from expectations.runner import ValidationOutcome
@@ -55,7 +59,7 @@ def load(
     con = connect(db_path)
     try:
         migrate(con)
-        return load_batch(
+        result = load_batch(
             con,
             run_id,
             outcome.articles,
@@ -64,6 +68,8 @@ def load(
             outcome.quarantine,
             info,
         )
+        log.info(refresh_after_load(con))  # `opwatch search` reads the rebuilt index
+        return result
     finally:
         con.close()
 

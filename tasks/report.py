@@ -1,4 +1,4 @@
-"""Report stage: Data Docs, the offline HTML summary, a Prefect artifact, the run summary."""
+"""Report stage: the run's HTML pages, a Prefect markdown artifact, the run summary."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
 
-from expectations.report import artifact_key, publish_artifact, write_reports
+from expectations.report import artifact_key, publish_artifact, summary_markdown
 from expectations.runner import ValidationOutcome
+from opwatch.reports.build import publish_run_pages
 from warehouse.db import LoadResult
 
 
@@ -23,12 +24,13 @@ def report_run(
     loaded: LoadResult,
     database: Path | str,
     n_skipped: int = 0,
-    data_docs: bool = True,
+    keep_reports: int = 30,
 ) -> dict[str, Any]:
-    """Write the reports, publish the markdown counts as an artifact inside a flow, and
-    return the run summary the CLI prints (JSON-friendly)."""
-    paths = write_reports(outcome, data_docs=data_docs)
-    markdown = paths.markdown + f"\n{n_skipped} articles skipped (content already loaded).\n"
+    """Write the run report, dossiers and runs index, publish the markdown counts as an
+    artifact inside a flow, and return the run summary the CLI prints (JSON-friendly)."""
+    pages = publish_run_pages(outcome, database, keep_reports)
+    markdown = summary_markdown(outcome)
+    markdown += f"\n{n_skipped} articles skipped (content already loaded).\n"
     if _in_prefect_run():
         publish_artifact(markdown, artifact_key(f"validation-{outcome.run_id}"))
     return {
@@ -42,8 +44,13 @@ def report_run(
         "operations_new": loaded.operations_new,
         "quarantined_rows": loaded.quarantine_rows,
         "database": str(Path(database).resolve()),
-        "report": str(paths.html),
-        "data_docs": str(paths.data_docs) if paths.data_docs else None,
+        "report": str(pages.report.resolve()),
+        "runs_index": str(pages.index.resolve()) if pages.index else None,
+        "dossiers": len(pages.dossiers),  # one page per operation named in the run
+        "dossiers_dir": str(pages.dossier_dir.resolve()),
+        "example_dossier": str(next(iter(pages.dossiers.values())).resolve())
+        if pages.dossiers
+        else None,
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import factories as F
 import pytest
 
-from expectations.report import render_html, summary_markdown, write_reports
+from expectations.report import summary_markdown
 from expectations.runner import PARENT_FAILED, ValidationOutcome, validate_batch
 from expectations.suites import build_frames
 from opwatch.records import content_hash
@@ -155,24 +155,23 @@ def test_vague_and_redacted_figures_pass(case) -> None:
     assert ("suspects_identified", None, True, "exact") in roles  # "2xx"
 
 
-def test_html_summary_is_self_contained_and_escaped(case) -> None:
+def test_run_report_without_warehouse_is_self_contained_and_escaped(case) -> None:
+    from opwatch.reports.run_report import render_run_report
+
     outcome, _, _ = case
-    page = render_html(outcome)
+    page = render_run_report(outcome, None, index_href=None)
     assert not re.search(r"https?://", page)
     assert not re.search(r"<link|<script|@import|url\(|src=", page, re.IGNORECASE)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "value_non_negative" in page and "<style>" in page
+    assert page.index('id="failures"') < page.index('id="charts"') < page.index('id="passing"')
 
 
-def test_reports_written(case) -> None:
+def test_markdown_summary(case) -> None:
     outcome, _, _ = case
-    paths = write_reports(outcome)
-    assert paths.html.exists() and paths.html.name == f"validation_{F.RUN_ID}.html"
-    assert paths.data_docs is not None and paths.data_docs.exists()
-    docs = list((outcome.reports_dir / "data_docs" / "validations").rglob("*.html"))
-    assert len(docs) == 3
     md = summary_markdown(outcome)
     assert "| figures | 17 | 7 | 10 |" in md and "role_allowed" in md
+    assert not (outcome.reports_dir / "data_docs").exists()  # GX Data Docs are left out
 
 
 def test_report_task_function_without_prefect(case, tmp_path: Path) -> None:
@@ -185,7 +184,7 @@ def test_report_task_function_without_prefect(case, tmp_path: Path) -> None:
         1, 0, 0, len(outcome.entities), len(outcome.figures), 0, 0, outcome.n_quarantined_rows
     )
     db = tmp_path / "w.duckdb"
-    summary = report_run(outcome, loaded, db, n_skipped=2, data_docs=False)  # no artifact
+    summary = report_run(outcome, loaded, db, n_skipped=2)  # no artifact outside a flow
     assert summary["quarantined_rows"] == outcome.n_quarantined_rows
     assert summary["articles_skipped"] == 2 and summary["database"] == str(db.resolve())
     assert Path(summary["report"]).is_file()

@@ -1,6 +1,6 @@
--- Example queries for analysts. Run them with
---   python -c "from warehouse.query import run_readonly; print(run_readonly('data/opwatch.duckdb', '...'))"
--- or any DuckDB client opened read-only (duckdb -readonly data/opwatch.duckdb).
+-- Example queries for analysts. Run them all with
+--   opwatch sql -f warehouse/queries/examples.sql          (add --line for wide rows)
+-- or one at a time in `opwatch shell` (the DuckDB CLI, opened read-only).
 -- Note: "start" and "end" are column names; quote "end".
 
 -- 1. Conflicting reports: operations whose sources disagree on a figure (180 vs 184

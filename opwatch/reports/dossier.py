@@ -1,0 +1,179 @@
+"""Operation dossiers: one self-contained page per operation with every article on a
+timeline, each figure role with every source's value side by side (disagreements marked),
+the agencies and countries involved, and every fact next to its highlighted sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from opwatch.reports import svg
+from opwatch.reports.page import esc, evidence, fmt_number, page, safe_link, table
+
+QUALIFIER_SIGNS = {"at_least": "≥", "at_most": "≤", "approx": "~", "exact": ""}
+
+
+class DossierError(LookupError):
+    """The operation is not in the warehouse (the message lists close names)."""
+
+
+@dataclass
+class Dossier:
+    operation_id: str
+    name: str
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)  # operation_facts rows
+    actors: list[dict[str, Any]] = field(default_factory=list)  # agencies and countries
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # one per figure
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def find_operation(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str]:
+    """(operation_id, name) for "Operation X", "X" or the slug; case-insensitive."""
+    wanted = name.strip()
+    bare = re.sub(r"^operation\s+", "", wanted, flags=re.IGNORECASE)
+    row = con.execute(
+        "SELECT operation_id, name FROM operations WHERE lower(name) IN (lower(?), lower(?)) "
+        "OR operation_id = lower(?) ORDER BY name LIMIT 1",
+        [wanted, f"Operation {bare}", wanted],
+    ).fetchone()
+    if row:
+        return row[0], row[1]
+    close = [
+        r[0]
+        for r in con.execute(
+            "SELECT name FROM operations WHERE name ILIKE ? ORDER BY name LIMIT 10",
+            [f"%{bare}%"],
+        ).fetchall()
+    ]
+    hint = f" Close names: {', '.join(close)}." if close else ""
+    raise DossierError(
+        f"No operation called {wanted!r} in the warehouse.{hint} "
+        'List them with: opwatch sql "SELECT name FROM operations ORDER BY name"'
+    )
+
+
+def collect_dossier(con: duckdb.DuckDBPyConnection, name: str) -> Dossier:
+    op_id, op_name = find_operation(con, name)
+    d = Dossier(op_id, op_name)
+    d.articles = _dicts(con.execute(
+        "SELECT DISTINCT a.article_id, a.published, coalesce(a.sitename, a.source) AS outlet, "
+        "a.source, a.title, a.url FROM operation_articles oa JOIN articles a USING (article_id) "
+        "WHERE oa.operation_id = ? ORDER BY a.published NULLS LAST, outlet", [op_id]))  # fmt: skip
+    d.facts = _dicts(con.execute(
+        "SELECT role, scope_code, unit, n_articles, conflicting, reports FROM operation_facts "
+        "WHERE operation_id = ? ORDER BY role, scope_code NULLS FIRST, unit NULLS FIRST",
+        [op_id]))  # fmt: skip
+    ids = [a["article_id"] for a in d.articles]
+    d.actors = _dicts(con.execute(
+        "SELECT e.kind, e.canonical, e.code, count(DISTINCT e.article_id) AS n_articles, "
+        "arg_min(a.text, e.article_id || lpad(e.start::VARCHAR, 9, '0')) AS text, "
+        "arg_min(e.start, e.article_id || lpad(e.start::VARCHAR, 9, '0')) AS start, "
+        "arg_min(e.\"end\", e.article_id || lpad(e.start::VARCHAR, 9, '0')) AS \"end\" "
+        "FROM entities e JOIN articles a USING (article_id) "
+        "WHERE list_contains(?, e.article_id) AND e.kind IN ('agency', 'country') "
+        "GROUP BY e.kind, e.canonical, e.code ORDER BY e.kind, n_articles DESC, e.canonical",
+        [ids]))  # fmt: skip
+    d.evidence = _dicts(con.execute(
+        "SELECT f.role, f.display, f.scope_code, f.score, f.start, f.\"end\", f.sentence_start, "
+        "f.sentence_end, f.outlet, f.published, f.title, f.url, f.source, a.text "
+        "FROM stg_figures f JOIN articles a USING (article_id) WHERE list_contains(?, "
+        "f.article_id) ORDER BY f.role, f.published NULLS LAST, f.outlet, f.start",
+        [ids]))  # fmt: skip
+    return d
+
+
+def _value(report: dict[str, Any]) -> str:
+    if report.get("redacted"):
+        return f"{esc(report.get('text'))} (redacted)"
+    if report.get("value") is None:
+        return f"{esc(report.get('text'))} (vague)"
+    sign = QUALIFIER_SIGNS.get(report.get("qualifier") or "exact", "")
+    return esc(sign) + fmt_number(report["value"])
+
+
+def _facts_table(facts: list[dict[str, Any]]) -> str:
+    if not facts:
+        return '<p class="muted">No figures were read for this operation.</p>'
+    rows = []
+    for f in facts:
+        cls = ' class="conflict"' if f["conflicting"] else ""
+        values = "<br>".join(
+            f"{esc(r.get('outlet'))} ({esc(r.get('published') or 'no date')}): "
+            f"<b{cls}>{_value(r)}</b>"
+            for r in f["reports"]
+        )
+        mark = '<span class="bad">sources disagree</span>' if f["conflicting"] else "agree"
+        rows.append([f"<span{cls}>{esc(f['role'])}</span>", esc(f["scope_code"] or "all"),
+                     esc(f["unit"] or ""), values, mark])  # fmt: skip
+    return table(["role", "scope", "unit", "every source's value", "agreement"], rows,
+                 id="facts")  # fmt: skip
+
+
+def render_dossier(d: Dossier) -> str:
+    timeline = svg.timeline(
+        f"{d.name}: articles by date",
+        [(a["published"].isoformat(), a["outlet"]) for a in d.articles if a["published"]],
+    )
+    articles = table(
+        ["published", "source", "title"],
+        [[esc(a["published"] or "no date"), esc(a["outlet"]),
+          safe_link(a["url"], a["title"] or a["source"])] for a in d.articles],
+        id="articles",
+    )  # fmt: skip
+    actors = table(
+        ["kind", "name", "code", "articles", "first mention"],
+        [[esc(a["kind"]), esc(a["canonical"]), esc(a["code"]), str(a["n_articles"]),
+          evidence(a["text"], a["start"], a["end"])] for a in d.actors],
+        {3},
+        id="actors",
+    ) if d.actors else '<p class="muted">No agency or country was named.</p>'  # fmt: skip
+    facts = table(
+        ["role", "value", "scope", "sentence", "source", "score"],
+        [[esc(e["role"]), esc(e["display"]), esc(e["scope_code"]),
+          evidence(e["text"], e["start"], e["end"], e["sentence_start"], e["sentence_end"]),
+          safe_link(e["url"], f"{e['outlet']} ({e['published'] or 'no date'})"),
+          f"{e['score']:.2f}"] for e in d.evidence],
+        {5},
+        id="evidence",
+    ) if d.evidence else '<p class="muted">No figure to show.</p>'  # fmt: skip
+    n_conflicts = sum(bool(f["conflicting"]) for f in d.facts)
+    body = f"""<h1>{esc(d.name)}</h1>
+<p class="muted">Dossier from the opwatch warehouse: {len(d.articles)} articles,
+{len(d.facts)} role/scope facts, {n_conflicts} where sources disagree.</p>
+<h2 id="timeline">Articles</h2>{timeline}{articles}
+<h2 id="figures">Figures by role, every source side by side</h2>{_facts_table(d.facts)}
+<h2 id="actors-h">Agencies and countries</h2>{actors}
+<h2 id="facts-h">Every fact with its evidence</h2>{facts}"""
+    return page(f"opwatch dossier: {d.name}", body)
+
+
+def dossier_filename(operation_id: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", operation_id.lower()).strip("-") + ".html"
+
+
+def write_dossier(con: duckdb.DuckDBPyConnection, name: str, out_dir: Path) -> Path:
+    d = collect_dossier(con, name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / dossier_filename(d.operation_id)
+    path.write_text(render_dossier(d), encoding="utf-8")
+    return path
+
+
+def operations_of_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT o.name FROM operation_articles oa JOIN operations o "
+            "USING (operation_id) WHERE list_contains(?, oa.article_id) ORDER BY 1",
+            [article_ids],
+        ).fetchall()
+    ]
