@@ -32,6 +32,7 @@ from tasks.sources import (
     not_a_file_reason,
     printable,
 )
+from tasks.text_quality import utf16_without_bom
 from tasks.urls import scrub_credentials, strip_credentials
 
 _BOMS = (
@@ -69,7 +70,7 @@ _FEED_START = re.compile(
 
 def looks_binary(data: bytes) -> bool:
     """Magic numbers of media/archives, NUL bytes, or many control characters."""
-    if any(data.startswith(bom) for bom, _ in _BOMS):
+    if any(data.startswith(bom) for bom, _ in _BOMS) or utf16_without_bom(data):
         return False
     if data.startswith(_BINARY_MAGIC):
         return True
@@ -117,13 +118,23 @@ def decode_bytes(
 ) -> tuple[str, str, bool]:
     """Decode bytes -> (text, encoding, decode_errors).
 
-    Order: byte-order mark, declared charset (HTTP header), HTML meta / XML declaration,
-    strict UTF-8, UTF-8 with a few bad bytes (replaced, flagged), detection, cp1252.
+    Order: byte-order mark, UTF-16 without one, declared charset (HTTP header), HTML
+    meta / XML declaration, strict UTF-8, UTF-8 with a few bad bytes (replaced, flagged),
+    detection, cp1252. Valid UTF-8 with multi-byte characters wins over a declared
+    single-byte charset: such sequences do not happen by chance, so the label lies.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             text = data[len(bom) :].decode(encoding, "replace")
             return text, encoding, "\ufffd" in text
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        return data[: len(data) // 2 * 2].decode(utf16), utf16, False
+    if not data.isascii():
+        try:
+            return data.decode("utf-8"), "utf-8", False
+        except UnicodeDecodeError:
+            pass
     head = data[:4096]
     labels = [declared]
     if html:

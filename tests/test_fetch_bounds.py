@@ -187,7 +187,8 @@ def test_media_paths_however_spelled_are_never_requested(server: Server, path: s
 
 
 @pytest.mark.parametrize(
-    "url", ["https://a.example/news/raid-2024", "https://a.example/jpg/", "https://a.example/?f=a.png"]
+    "url",
+    ["https://a.example/news/raid-2024", "https://a.example/jpg/", "https://a.example/?f=a.png"],
 )
 def test_article_paths_are_not_media(url: str) -> None:
     assert not names_media(url)
@@ -197,7 +198,9 @@ def test_article_paths_are_not_media(url: str) -> None:
 
 
 def test_credentials_are_stripped() -> None:
-    assert strip_credentials("https://ann:s3cret@news.example/a?b=1") == "https://news.example/a?b=1"
+    assert (
+        strip_credentials("https://ann:s3cret@news.example/a?b=1") == "https://news.example/a?b=1"
+    )
     assert strip_credentials("https://news.example/a") == "https://news.example/a"
     said = scrub_credentials("HTTP 404 for http://ann:s3cret@news.example/x (see ftp://u@h/)")
     assert "s3cret" not in said and "ann" not in said and "ftp://h/" in said
