@@ -101,6 +101,15 @@ def _content_type(header: str | None) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
+def _attachment_name(header: str | None) -> str | None:
+    """The file name a Content-Disposition header declares, if any."""
+    for param in (header or "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() in ("filename", "filename*"):
+            return value.strip().strip("\"'").rpartition("'")[2] or None
+    return None
+
+
 def _looks_binary(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return False  # a byte-order mark: text
@@ -152,6 +161,9 @@ def _fetch_once(client: httpx.Client, url: str, settings: Settings) -> Fetched:
             if media_type and media_type not in TEXT_TYPES | FEED_TYPES:
                 # Refused from the header alone: the body is never read.
                 raise FetchError("E011", f"{media_type} at {at}")
+            attachment = _attachment_name(resp.headers.get("content-disposition"))
+            if attachment and names_media("/" + attachment):
+                raise FetchError("E011", f"media attachment {attachment!r} at {at}")
             declared = resp.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > settings.max_bytes:
                 raise FetchError("E004", f"{declared} bytes > {settings.max_bytes} at {at}")

@@ -24,12 +24,27 @@ ARTICLE_SUFFIXES = (".txt", *HTML_SUFFIXES)
 STAGE = "ingest"
 _URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SURROGATE = re.compile("[\udc80-\udcff]")  # an undecodable byte, as os.fsdecode keeps it
 
 
 def printable(name: str) -> str:
     """A path as text that always encodes: undecodable bytes and controls as \\xNN."""
     text = os.fsencode(name).decode("utf-8", "backslashreplace")
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def transportable(source: str) -> str:
+    """A source that JSON (Prefect flow parameters) can carry. In a name that is not valid
+    UTF-8, each undecodable byte becomes '?' in a glob that matches the file again, or
+    %XX in a URL."""
+    try:
+        source.encode("utf-8")
+        return source
+    except UnicodeEncodeError:
+        pass
+    if is_url(source):
+        return _SURROGATE.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02X}", source)
+    return _SURROGATE.sub("?", glob.escape(source))
 
 
 def is_url(source: str) -> bool:

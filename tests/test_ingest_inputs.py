@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from opwatch.settings import Settings
 from tasks.ingest import ingest
+from tasks.sources import transportable
 
 BODY = b"Detectives in three regions charged seven people after a long inquiry, police said.\n"
 
@@ -103,3 +105,16 @@ def test_a_sub_folder_that_cannot_be_listed_is_a_problem(
     docs, problems = ingest([str(tmp_path)], settings())
     assert len(docs) == 1 and len(problems) == 1
     assert "folder cannot be read: Permission denied" in problems[0].message
+
+
+def test_a_bad_name_given_on_the_command_line_survives_json(tmp_path: Path) -> None:
+    """Prefect sends flow parameters as JSON: the CLI passes a glob that finds the file."""
+    name = os.path.join(os.fsencode(tmp_path), b"no\xe9l [1].txt")
+    with open(name, "wb") as handle:
+        handle.write(BODY)
+    carried = transportable(os.fsdecode(name))
+    assert json.loads(json.dumps(carried)) == carried
+    docs, problems = ingest([carried], settings())
+    assert problems == [] and docs[0].source.endswith("no\\xe9l [1].txt")
+    url = transportable("http://news.example/caf" + os.fsdecode(b"\xe9"))
+    assert url == "http://news.example/caf%E9"
