@@ -14,6 +14,7 @@ errors) are retried with exponential backoff.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -122,8 +123,8 @@ def _read_body(resp: httpx.Response, media_type: str, at: str, cap: int) -> byte
     body = bytearray()
     raw = 0
 
-    def take(pieces: object) -> None:
-        for piece in pieces:  # type: ignore[attr-defined]
+    def take(pieces: Iterable[bytes]) -> None:
+        for piece in pieces:
             if not body and not media_type and _looks_binary(piece):
                 raise FetchError("E011", f"untyped binary body at {at}")
             body.extend(piece)
