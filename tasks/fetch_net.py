@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import socket
+import ssl
 import time
 import zlib
 from collections.abc import Iterable, Iterator
@@ -157,10 +158,10 @@ class _PinnedBackend(httpcore.NetworkBackend):
 class PinnedTransport(httpx.HTTPTransport):
     """httpx transport over the pinned backend; environment proxies are never used."""
 
-    def __init__(self, allow_private: bool) -> None:
+    def __init__(self, allow_private: bool, ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(trust_env=False)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
             network_backend=_PinnedBackend(allow_private),
         )
 

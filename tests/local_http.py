@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -61,8 +62,11 @@ class Server:
 class RawServer:
     """A TCP server on 127.0.0.1 whose `serve(conn)` writes raw bytes (slow or malformed)."""
 
-    def __init__(self, serve: Callable[[socket.socket], None]) -> None:
+    def __init__(
+        self, serve: Callable[[socket.socket], None], tls: ssl.SSLContext | None = None
+    ) -> None:
         self.serve = serve
+        self.tls = tls
         self.connections = 0
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
@@ -80,6 +84,12 @@ class RawServer:
             threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
     def _handle(self, conn: socket.socket) -> None:
+        try:
+            if self.tls is not None:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+        except (OSError, ssl.SSLError):
+            conn.close()  # the client refused the certificate
+            return
         with conn:
             try:
                 conn.recv(65536)  # the request; its content does not matter here

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import time
 import tracemalloc
 import zlib
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpcore
+import httpx
 import pytest
 
 from opwatch.settings import Settings
 from tasks.fetch import FetchError, fetch
-from tasks.fetch_net import Inflater
+from tasks.fetch_net import Inflater, PinnedTransport
 from tasks.ingest import ingest
 from tasks.urls import names_media, scrub_credentials, strip_credentials
 from tests.local_http import RawServer, Route, Server
@@ -235,3 +239,67 @@ def test_unsupported_schemes_get_their_own_reason(source: str) -> None:
     assert docs == [] and len(problems) == 1
     assert problems[0].code == "E016" and "unsupported scheme" in problems[0].message
     assert problems[0].source == source
+
+
+# ---------------------------------------------------------------- TLS to a pinned address
+
+
+def _certificate(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed certificate for `name` (cert file, key file)."""
+    x509 = pytest.importorskip("cryptography.x509")
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def test_tls_to_the_pinned_address_checks_the_host_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert_file, key_file = _certificate(tmp_path, "pinned.example")
+    served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    served.load_cert_chain(cert_file, key_file)
+    trusted = ssl.create_default_context(cafile=str(cert_file))
+
+    def reply(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def fake_getaddrinfo(host: str, *args: Any, **kwargs: Any) -> list[Any]:
+        return real_getaddrinfo("127.0.0.1" if host.endswith(".example") else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    with RawServer(reply, tls=served) as srv:
+        port = srv.base.rsplit(":", 1)[1]
+        client = httpx.Client(transport=PinnedTransport(True, ssl_context=trusted))
+        with client:
+            got = fetch(f"https://pinned.example:{port}/", settings(), client=client)
+            assert got.body == b"ok"  # connected to 127.0.0.1, verified as pinned.example
+            wrong = f"https://other.example:{port}/"
+            assert code_of(lambda: fetch(wrong, settings(), client=client, attempts=1)) == "E014"
