@@ -57,12 +57,13 @@ def run(
     """Run the whole pipeline (a Prefect flow) and load what passes validation."""
     from flows.pipeline import configured_pipeline
     from models.ner.tagger import NerModelError
+    from tasks.sources import transportable
 
     pipeline = configured_pipeline(load_settings())
     try:
         with err.status("Running the opwatch pipeline (Prefect flow)..."):
             summary = pipeline(
-                sources=list(sources),
+                sources=[transportable(source) for source in sources],
                 force=force,
                 allow_private=allow_private,
                 db_path=str(db) if db else None,

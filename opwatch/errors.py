@@ -17,6 +17,7 @@ ERRORS: dict[str, str] = {
     "E016": "Unsupported URL scheme. Only http and https are fetched.",
     "E020": "No main text could be extracted from the page.",
     "E021": "Duplicate article: the same cleaned text was already seen in this run.",
+    "E022": "Text is garbled (wrong encoding, mojibake or binary junk). Check its encoding.",
     "E030": "Extraction failed for this article; the article is kept without facts.",
 }
 

@@ -20,6 +20,8 @@ from prefect import task
 from models.normalize.dates import date_spans, header, publication_date
 from opwatch.errors import ERRORS
 from opwatch.records import Article, Problem, RawDocument, content_hash
+from tasks.text_quality import garbled_reason, remove_invisible, too_short
+from tasks.urls import strip_credentials
 
 STAGE = "clean"
 MIN_WORDS = 8  # fewer words than this is not an article
@@ -314,8 +316,17 @@ def _from_html(doc: RawDocument) -> dict[str, str | None] | None:
     }
 
 
+def _text_problem(doc: RawDocument, text: str) -> Problem | None:
+    """E020 for too little text (characters for spaceless scripts), E022 for garbled text."""
+    short = too_short(text, MIN_WORDS)
+    if short:
+        return _problem(doc, "E020", short)
+    garbled = garbled_reason(text)
+    return _problem(doc, "E022", garbled) if garbled else None
+
+
 def clean(doc: RawDocument, run_id: str, now: datetime) -> Article | Problem:
-    """One RawDocument -> Article, or a Problem (E001, E002, E020) saying why not."""
+    """One RawDocument -> Article, or a Problem (E001, E002, E020, E022) saying why not."""
     if not doc.text:
         return _problem(doc, "E001", doc.source)
     if not doc.text.strip():
@@ -338,8 +349,10 @@ def clean(doc: RawDocument, run_id: str, now: datetime) -> Article | Problem:
             text = clean_text(doc.text)
     except Exception as exc:  # malformed markup must not stop the run
         return _problem(doc, "E020", f"{type(exc).__name__}: {exc}")
-    if len(text.split()) < MIN_WORDS:
-        return _problem(doc, "E020", f"only {len(text.split())} words after cleaning")
+    text = remove_invisible(text)  # before any offset is taken: offsets refer to this text
+    problem = _text_problem(doc, text)
+    if problem is not None:
+        return problem
 
     meta_date = meta["date"] or (doc.feed_published.isoformat() if doc.feed_published else None)
     site = meta["url"] or doc.url or meta["sitename"]
@@ -361,7 +374,7 @@ def clean(doc: RawDocument, run_id: str, now: datetime) -> Article | Problem:
         title=title,
         sitename=meta["sitename"],
         author=author,
-        url=meta["url"] or doc.url,
+        url=strip_credentials(meta["url"] or doc.url or "") or None,
         published=published,
         text=text,
         n_chars=len(text),

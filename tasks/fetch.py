@@ -1,25 +1,29 @@
 """Safe, text-only HTTP fetching.
 
 Only http(s) URLs to public addresses are fetched (unless settings.allow_private), only
-text, HTML and feed XML bodies are read, each one streamed under settings.max_bytes.
-Media and binaries are refused from the response headers, before any body is read, and
-URLs that name a media file are never requested at all. Transient failures (5xx, 429,
-timeouts, connection errors) are retried with exponential backoff.
+text, HTML and feed XML bodies are read, each one streamed under settings.max_bytes
+(counted after decompression, which happens in small steps). Media and binaries are
+refused from the response headers, before any body is read, and URLs whose path names a
+media file (however spelled) are never requested at all. Each host is resolved once and
+the vetted address is the one connected to; every redirect is re-vetted. One deadline
+(settings.fetch_timeout) bounds each attempt, headers included, and the whole retry loop
+is bounded by attempts x fetch_timeout. Transient failures (5xx, 429, timeouts, connection
+errors) are retried with exponential backoff.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 from prefect import task
 
-from opwatch.errors import OpwatchError
 from opwatch.settings import Settings
+from tasks.fetch_net import FetchError, Inflater, PinnedTransport, deadline, vetted
+from tasks.urls import FETCHED_SCHEMES, names_media, short, strip_credentials, url_scheme
 
 TEXT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 FEED_TYPES = frozenset(
@@ -35,60 +39,11 @@ ACCEPT = (
     "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/rss+xml;q=0.8,"
     "application/atom+xml;q=0.8,application/xml;q=0.5,text/xml;q=0.5"
 )
-# Paths with these suffixes are media or binaries: refused before any request.
-MEDIA_SUFFIXES = (
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".gif",
-    ".webp",
-    ".bmp",
-    ".svg",
-    ".ico",
-    ".tif",
-    ".tiff",
-    ".heic",
-    ".avif",
-    ".mp4",
-    ".m4v",
-    ".mov",
-    ".avi",
-    ".mkv",
-    ".webm",
-    ".wmv",
-    ".flv",
-    ".mpg",
-    ".mpeg",
-    ".3gp",
-    ".m3u8",
-    ".ts",
-    ".mp3",
-    ".wav",
-    ".ogg",
-    ".m4a",
-    ".pdf",
-    ".zip",
-    ".rar",
-    ".7z",
-    ".gz",
-    ".tar",
-    ".exe",
-    ".dmg",
-    ".iso",
-    ".torrent",
-)
+ACCEPT_ENCODING = "gzip, deflate"  # the codings Inflater decodes under the byte cap
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
 DEFAULT_ATTEMPTS = 3
 DEFAULT_BACKOFF = 0.5  # seconds; doubled after each failed attempt
-
-
-class FetchError(OpwatchError):
-    """A fetch failure with a stable code; `transient` ones are worth retrying."""
-
-    def __init__(self, code: str, detail: str = "", transient: bool = False) -> None:
-        super().__init__(code, detail)
-        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -107,37 +62,32 @@ class Fetched:
         return self.media_type in FEED_TYPES
 
 
-def _blocked(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast or ip.is_reserved
+def check_target(url: str) -> None:
+    """Raise FetchError unless `url` is http(s) with a host and does not name a media file.
+
+    No DNS here: the address is vetted when the connection is made (PinnedTransport).
+    """
+    scheme = url_scheme(url)
+    if scheme not in FETCHED_SCHEMES:
+        raise FetchError("E016", f"unsupported scheme {scheme or '(none)'!r}: {short(url, 80)}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a malformed port)
+    except ValueError as exc:  # a malformed host or port
+        raise FetchError("E016", f"{short(url)}: {exc}") from exc
+    if not parts.hostname:
+        raise FetchError("E016", f"no host in {short(url)}")
+    if names_media(url):
+        raise FetchError("E011", f"media link not fetched: {short(url)}")
 
 
 def check_url(url: str, allow_private: bool = False) -> None:
-    """Raise FetchError unless `url` is http(s), not a media file, and resolves publicly."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:  # a malformed host or port
-        raise FetchError("E016", f"{url}: {exc}") from exc
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise FetchError("E016", url)
-    if parts.path.lower().endswith(MEDIA_SUFFIXES):
-        raise FetchError("E011", f"media link not fetched: {url}")
-    if allow_private:
-        return
-    host = parts.hostname
-    try:
-        addresses = [ipaddress.ip_address(host)]
-    except ValueError:
-        try:
-            infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise FetchError("E014", f"cannot resolve {host}: {exc}") from exc
-        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-    for ip in addresses:
-        if _blocked(ip):
-            raise FetchError("E013", f"{host} -> {ip}")
+    """check_target, then resolve the host and refuse non-public addresses (E013)."""
+    check_target(url)
+    parts = urlsplit(url)
+    default = 443 if parts.scheme.lower() == "https" else 80
+    if not allow_private:
+        vetted(parts.hostname or "", parts.port or default, allow_private)
 
 
 def _content_type(header: str | None) -> tuple[str, str | None]:
@@ -152,44 +102,82 @@ def _content_type(header: str | None) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
+def _attachment_name(header: str | None) -> str | None:
+    """The file name a Content-Disposition header declares, if any."""
+    for param in (header or "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() in ("filename", "filename*"):
+            return value.strip().strip("\"'").rpartition("'")[2] or None
+    return None
+
+
 def _looks_binary(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return False  # a byte-order mark: text
     return b"\x00" in head[:4096]
 
 
+def _read_body(resp: httpx.Response, media_type: str, at: str, cap: int) -> bytes:
+    """The decoded body, stopped as soon as the raw or decoded bytes pass `cap`."""
+    inflater = Inflater(resp.headers.get("content-encoding"))
+    body = bytearray()
+    raw = 0
+
+    def take(pieces: Iterable[bytes]) -> None:
+        for piece in pieces:
+            if not body and not media_type and _looks_binary(piece):
+                raise FetchError("E011", f"untyped binary body at {at}")
+            body.extend(piece)
+            if len(body) > cap:
+                raise FetchError("E004", f"over {cap} bytes (decompressed) at {at}")
+
+    for chunk in resp.iter_raw():
+        raw += len(chunk)
+        if raw > cap:
+            raise FetchError("E004", f"over {cap} bytes at {at}")
+        take(inflater.feed(chunk))
+    take(inflater.finish())
+    return bytes(body)
+
+
 def _fetch_once(client: httpx.Client, url: str, settings: Settings) -> Fetched:
-    headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT}
+    headers = {
+        "User-Agent": settings.user_agent,
+        "Accept": ACCEPT,
+        "Accept-Encoding": ACCEPT_ENCODING,
+    }
     current = url
-    started = time.monotonic()
     for _ in range(MAX_REDIRECTS + 1):
-        check_url(current, settings.allow_private)
+        check_target(current)  # every hop; its address is vetted when connecting
+        at = short(current)
         with client.stream("GET", current, headers=headers) as resp:
             if resp.status_code in REDIRECTS and resp.headers.get("location"):
                 current = urljoin(current, resp.headers["location"])
-                continue  # re-checked at the top of the loop
+                continue
             status = resp.status_code
             if status >= 400:
                 transient = status >= 500 or status in (408, 425, 429)
-                raise FetchError("E010", f"HTTP {status} for {current}", transient=transient)
+                raise FetchError("E010", f"HTTP {status} for {at}", transient=transient)
             media_type, charset = _content_type(resp.headers.get("content-type"))
             if media_type and media_type not in TEXT_TYPES | FEED_TYPES:
                 # Refused from the header alone: the body is never read.
-                raise FetchError("E011", f"{media_type} at {current}")
+                raise FetchError("E011", f"{media_type} at {at}")
+            attachment = _attachment_name(resp.headers.get("content-disposition"))
+            if attachment and names_media("/" + attachment):
+                raise FetchError("E011", f"media attachment {attachment!r} at {at}")
             declared = resp.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > settings.max_bytes:
-                raise FetchError("E004", f"{declared} bytes > {settings.max_bytes} at {current}")
-            body = bytearray()
-            for chunk in resp.iter_bytes():
-                if not body and not media_type and _looks_binary(chunk):
-                    raise FetchError("E011", f"untyped binary body at {current}")
-                body.extend(chunk)
-                if len(body) > settings.max_bytes:
-                    raise FetchError("E004", f"over {settings.max_bytes} bytes at {current}")
-                if time.monotonic() - started > settings.fetch_timeout:
-                    raise FetchError("E012", f"body too slow at {current}", transient=True)
-            return Fetched(url, current, status, media_type, charset, bytes(body))
-    raise FetchError("E010", f"more than {MAX_REDIRECTS} redirects from {url}")
+                raise FetchError("E004", f"{declared} bytes > {settings.max_bytes} at {at}")
+            body = _read_body(resp, media_type, at, settings.max_bytes)
+            return Fetched(
+                strip_credentials(url),
+                strip_credentials(current),
+                status,
+                media_type,
+                charset,
+                body,
+            )
+    raise FetchError("E010", f"more than {MAX_REDIRECTS} redirects from {short(url)}")
 
 
 def fetch(
@@ -202,29 +190,41 @@ def fetch(
 ) -> Fetched:
     """Fetch one text URL; raise FetchError (with a stable code) when it cannot be had.
 
-    `attempts` defaults to settings.fetch_attempts when that exists, else 3.
+    `attempts` defaults to settings.fetch_attempts. Each attempt (redirects, headers and
+    body together) ends within settings.fetch_timeout, and all attempts with their
+    backoff within attempts x fetch_timeout.
     """
     tries = max(1, attempts or int(getattr(settings, "fetch_attempts", DEFAULT_ATTEMPTS)))
+    budget_end = time.monotonic() + tries * settings.fetch_timeout
     own = client is None
     if client is None:
-        client = httpx.Client(timeout=httpx.Timeout(settings.fetch_timeout))
+        client = httpx.Client(
+            timeout=httpx.Timeout(settings.fetch_timeout),
+            transport=PinnedTransport(settings.allow_private),
+            trust_env=False,
+        )
     try:
         for attempt in range(tries):
+            left = min(settings.fetch_timeout, budget_end - time.monotonic())
+            last = attempt == tries - 1 or left <= 0
             try:
-                return _fetch_once(client, url, settings)
+                with deadline(max(left, 0.0)):
+                    return _fetch_once(client, url, settings)
             except FetchError as exc:
-                if not exc.transient or attempt == tries - 1:
+                if not exc.transient or last:
                     raise
             except httpx.TimeoutException as exc:
-                if attempt == tries - 1:
-                    raise FetchError("E012", f"{url}: {type(exc).__name__}") from exc
+                if last:
+                    raise FetchError("E012", f"{short(url)}: {exc or type(exc).__name__}") from exc
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-                raise FetchError("E016", f"{url}: {exc}") from exc
+                raise FetchError("E016", f"{short(url)}: {exc}") from exc
             except (httpx.HTTPError, OSError) as exc:
-                if attempt == tries - 1:
-                    raise FetchError("E014", f"{url}: {type(exc).__name__}: {exc}") from exc
-            time.sleep(backoff * 2**attempt)
-        raise FetchError("E014", url)  # not reached: the last attempt raises
+                if last:
+                    raise FetchError("E014", f"{short(url)}: {type(exc).__name__}: {exc}") from exc
+            pause = min(backoff * 2**attempt, budget_end - time.monotonic())
+            if pause > 0:
+                time.sleep(pause)
+        raise FetchError("E014", short(url))  # not reached: the last attempt raises
     finally:
         if own:
             client.close()
@@ -232,3 +232,5 @@ def fetch(
 
 # No Prefect retries: fetch() already retries transient failures itself.
 fetch_task = task(name="fetch")(fetch)
+
+__all__ = ["FetchError", "Fetched", "check_target", "check_url", "fetch"]

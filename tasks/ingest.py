@@ -7,9 +7,8 @@ and every other source goes on. URLs are fetched text-only through tasks.fetch.
 from __future__ import annotations
 
 import codecs
-import glob
-import os
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,12 +22,19 @@ from opwatch.errors import OpwatchError
 from opwatch.records import Problem, RawDocument
 from opwatch.settings import Settings
 from tasks.fetch import Fetched, FetchError, fetch
+from tasks.sources import (
+    ARTICLE_SUFFIXES,
+    HTML_SUFFIXES,
+    STAGE,
+    expand,
+    expand_sources,
+    is_url,
+    not_a_file_reason,
+    printable,
+)
+from tasks.text_quality import utf16_without_bom
+from tasks.urls import scrub_credentials, strip_credentials
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-ARTICLE_SUFFIXES = (".txt", *HTML_SUFFIXES)
-STAGE = "ingest"
-
-_URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -59,57 +65,12 @@ _FEED_START = re.compile(
 )
 
 
-# ---------------------------------------------------------------- sources
-
-
-def is_url(source: str) -> bool:
-    return bool(_URL_LIKE.match(source.strip()))
-
-
-def _articles_under(folder: Path) -> list[str]:
-    found = []
-    for path in sorted(folder.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        if not hidden and path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
-            found.append(str(path))
-    return found
-
-
-def expand_sources(sources: list[str]) -> list[str]:
-    """Files, directories (recursive .txt/.html/.htm), globs and URLs -> sources, in order.
-
-    A source that matches nothing is kept as given, so ingest reports it (never lost).
-    """
-    out: list[str] = []
-    for raw in sources:
-        source = raw.strip()
-        if not source:
-            continue
-        if is_url(source):
-            out.append(source)
-            continue
-        path = Path(source).expanduser()
-        if path.is_dir():
-            out.extend(_articles_under(path) or [source])
-        elif path.exists():
-            out.append(str(path))
-        elif glob.has_magic(source):
-            matched: list[str] = []
-            for hit in sorted(glob.glob(os.path.expanduser(source), recursive=True)):
-                hit_path = Path(hit)
-                matched.extend(_articles_under(hit_path) if hit_path.is_dir() else [hit])
-            out.extend(matched or [source])
-        else:
-            out.append(source)
-    return list(dict.fromkeys(out))  # drop repeats, keep order
-
-
 # ---------------------------------------------------------------- decoding
 
 
 def looks_binary(data: bytes) -> bool:
     """Magic numbers of media/archives, NUL bytes, or many control characters."""
-    if any(data.startswith(bom) for bom, _ in _BOMS):
+    if any(data.startswith(bom) for bom, _ in _BOMS) or utf16_without_bom(data):
         return False
     if data.startswith(_BINARY_MAGIC):
         return True
@@ -157,13 +118,23 @@ def decode_bytes(
 ) -> tuple[str, str, bool]:
     """Decode bytes -> (text, encoding, decode_errors).
 
-    Order: byte-order mark, declared charset (HTTP header), HTML meta / XML declaration,
-    strict UTF-8, UTF-8 with a few bad bytes (replaced, flagged), detection, cp1252.
+    Order: byte-order mark, UTF-16 without one, declared charset (HTTP header), HTML
+    meta / XML declaration, strict UTF-8, UTF-8 with a few bad bytes (replaced, flagged),
+    detection, cp1252. Valid UTF-8 with multi-byte characters wins over a declared
+    single-byte charset: such sequences do not happen by chance, so the label lies.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             text = data[len(bom) :].decode(encoding, "replace")
             return text, encoding, "\ufffd" in text
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        return data[: len(data) // 2 * 2].decode(utf16), utf16, False
+    if not data.isascii():
+        try:
+            return data.decode("utf-8"), "utf-8", False
+        except UnicodeDecodeError:
+            pass
     head = data[:4096]
     labels = [declared]
     if html:
@@ -213,10 +184,11 @@ def _checked_text(
 
 def load_file(path: Path, settings: Settings) -> RawDocument:
     """Read one article file; raise OpwatchError (E001-E005) when it cannot be one."""
-    source = str(path)
+    source = printable(str(path))
     try:
-        if not path.is_file():
-            raise OpwatchError("E005", f"not a file, or no articles in it: {source}")
+        reason = not_a_file_reason(path)
+        if reason is not None:
+            raise OpwatchError("E005", f"{source}: {reason}")
         with path.open("rb") as handle:
             data = handle.read(settings.max_bytes + 1)
     except OSError as exc:
@@ -240,7 +212,7 @@ def read_file(path: Path, settings: Settings) -> RawDocument | Problem:
     try:
         return load_file(path, settings)
     except OpwatchError as exc:
-        return Problem(str(path), STAGE, exc.code, exc.message)
+        return Problem(printable(str(path)), STAGE, exc.code, exc.message)
 
 
 # ---------------------------------------------------------------- URLs and feeds
@@ -362,8 +334,8 @@ def ingest(
     if backoff is not None:
         fetch_args["backoff"] = backoff
     docs: list[RawDocument] = []
-    problems: list[Problem] = []
-    for source in expand_sources(sources):
+    expanded, problems = expand(sources)
+    for source in expanded:
         try:
             if is_url(source):
                 fetched_docs, feed_problems = _ingest_url(source, settings, **fetch_args)
@@ -381,10 +353,37 @@ def ingest(
             code = "E014" if is_url(source) else "E005"
             message = OpwatchError(code, f"unexpected {type(exc).__name__}: {exc}").message
             problems.append(Problem(source, STAGE, code, message))
-    return docs, problems
+    return [_shown_document(doc) for doc in docs], [_shown_problem(p) for p in problems]
+
+
+def shown_source(source: str) -> str:
+    """A source as stored and shown: no credentials, printable, a long data: URL cut."""
+    if not is_url(source):
+        return printable(source)
+    shown = printable(strip_credentials(source))
+    return shown if len(shown) <= 500 else shown[:499] + "…"
+
+
+def _shown_document(doc: RawDocument) -> RawDocument:
+    url = strip_credentials(doc.url) if doc.url else doc.url
+    return replace(doc, source=shown_source(doc.source), url=url)
+
+
+def _shown_problem(problem: Problem) -> Problem:
+    message = scrub_credentials(problem.message).encode("utf-8", "backslashreplace").decode()
+    return replace(problem, source=shown_source(problem.source), message=message)
 
 
 # ingest() never raises, so Prefect retries would only repeat the same Problems.
 ingest_task = task(name="ingest")(ingest)
 
-__all__ = ["FetchError", "decode_bytes", "expand_sources", "ingest", "load_file", "read_file"]
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "FetchError",
+    "decode_bytes",
+    "expand_sources",
+    "ingest",
+    "is_url",
+    "load_file",
+    "read_file",
+]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +54,57 @@ class Server:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+class RawServer:
+    """A TCP server on 127.0.0.1 whose `serve(conn)` writes raw bytes (slow or malformed)."""
+
+    def __init__(
+        self, serve: Callable[[socket.socket], None], tls: ssl.SSLContext | None = None
+    ) -> None:
+        self.serve = serve
+        self.tls = tls
+        self.connections = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        self.sock.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        try:
+            if self.tls is not None:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+        except (OSError, ssl.SSLError):
+            conn.close()  # the client refused the certificate
+            return
+        with conn:
+            try:
+                conn.recv(65536)  # the request; its content does not matter here
+                self.serve(conn)
+            except OSError:
+                pass  # the client gave up: what these tests expect
+
+    def __enter__(self) -> RawServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self.thread.join(2)
+        self.sock.close()
 
     def url(self, path: str) -> str:
         return self.base + path
