@@ -308,10 +308,10 @@ def _local_beside(text: str, start: int, places: Sequence[PlaceMention]) -> Plac
 def _spelled_as_written(canonical: str, surface: str) -> str:
     """ "Centre" or "Center" as the article spells the same name."""
     surface = " ".join(surface.split())
+    if not _CENTRE.search(surface) or fold(surface) == fold(canonical):
+        return canonical  # only the spelling of "Centre"/"Center" follows the article
     american = re.compile(r"\bcentre\b", re.IGNORECASE)
-    if surface != canonical and fold(american.sub("center", surface)) == fold(
-        american.sub("center", canonical)
-    ):
+    if fold(american.sub("center", surface)) == fold(american.sub("center", canonical)):
         return surface
     return canonical
 

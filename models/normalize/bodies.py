@@ -61,9 +61,13 @@ def _police_name(code: str, written: str) -> str | None:
 def _local_countries(agencies: Sequence[AgencyMention], places: Sequence[PlaceMention]) -> set:
     """Countries of the city and regional forces found by pattern ("Moscow police" -> RU)."""
     codes = set()
+    named = Counter(p.code for p in places if p.entry_kind in ("name", "demonym") and p.code)
     for a in agencies:
         if a.model == "pattern":
-            codes |= {p.code for p in places if a.start <= p.start < a.end and p.code}
+            inside = {p.code for p in places if a.start <= p.start < a.end and p.code}
+            if not inside and named:  # a town the tables do not know: the article's country
+                inside = {named.most_common(1)[0][0]}
+            codes |= inside
     return codes
 
 

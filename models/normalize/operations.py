@@ -42,6 +42,8 @@ _DUBBED = re.compile(
     rf"(?:(?:code-?named|code named|dubbed|known as)[ \t]+[{_QUOTE_OPEN}]?(?P<name>{_NAME})"
     rf"|(?:called|named)[ \t]+[{_QUOTE_OPEN}](?P<quoted>{_NAME})[{_QUOTE_CLOSE}])"
 )
+# the Toronto Police's operation Nightjar: a lower-case keyword after its owner
+_OWNED = re.compile(rf"['’]s[ \t]+(?P<kw>operation)[ \t]+(?P<name>{_NAME})")
 # “Operation 24/7”: inside quotes a name may start with a digit.
 _WHOLE_QUOTED = re.compile(
     rf"[{_QUOTE_OPEN}](?P<kw>Operation|OPERATION)[ \t]+(?P<name>[\w][\w/&.+-]*(?:[ \t][\w/&.+-]+)"
@@ -49,7 +51,7 @@ _WHOLE_QUOTED = re.compile(
 )
 # the ‘Luna Park’ operation / the Sandcastle operation
 _NAME_BEFORE = re.compile(
-    rf"\b(?:the|an?|this|that)[ \t]+(?:(?P<q>[{_QUOTE_OPEN}])(?P<quoted>[^{_QUOTE_OPEN}"
+    rf"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat)[ \t]+(?:(?P<q>[{_QUOTE_OPEN}])(?P<quoted>[^{_QUOTE_OPEN}"
     rf"{_QUOTE_CLOSE}\n]{{2,40}}?)[{_QUOTE_CLOSE}]|(?P<name>{_NAME}))[ \t]+(?P<kw>operation)\b"
 )
 _BODY_HEADS = set(
@@ -192,7 +194,7 @@ def find_operations(text: str) -> list[OperationMention]:
         foreign = keyword.lower() not in _ENGLISH
         found[(start, end)] = OperationMention(start, end, f"Operation {_title(name)}", foreign)
 
-    for pattern in (_WHOLE_QUOTED, _QUOTED, _PLAIN, _DUBBED):
+    for pattern in (_WHOLE_QUOTED, _QUOTED, _PLAIN, _OWNED, _DUBBED):
         for m in pattern.finditer(text):
             group = "quoted" if pattern is _DUBBED and m.group("name") is None else "name"
             name = _clean_name(m.group(group), m.group("kw"))
