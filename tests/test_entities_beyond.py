@@ -73,6 +73,19 @@ def test_prosecutors_office_with_its_seat_and_without() -> None:
     assert canon(ents(bare), "agency") == set()
 
 
+def test_a_citys_prosecutor_is_its_office_unless_a_name_follows() -> None:
+    office = "The deputies of the Turin District Prosecutor, working with the police, found him."
+    assert canon(ents(office), "agency") == {"Turin District Prosecutor's Office"}
+    title = "The deputies of Turin District Prosecutor Carla Neri found him after a long search."
+    assert "Turin District Prosecutor's Office" not in canon(ents(title), "agency")
+
+
+def test_city_written_before_a_police_agency_belongs_to_its_name() -> None:
+    text = "A ceremony was held at the Seoul Gangnam-gu Police Agency on Friday afternoon."
+    found = ents(text, ("ORG", "Gangnam-gu Police Agency"))
+    assert canon(found, "agency") == {"Seoul Gangnam-gu Police Agency"}
+
+
 def test_task_force_and_border_service_from_ner_organisations() -> None:
     text = (
         "The Northern Lakes Child Exploitation Task Force worked with the "

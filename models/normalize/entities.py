@@ -43,6 +43,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _OF_COUNTRY = re.compile(
     r"[ \t]+of[ \t]+(?:the[ \t]+)?(?P<place>[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+){0,2})(?![\w-])"
 )
+_CITY_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w-]+)[ \t]+$")
 _PLACE_MODEL = {"name", "demonym", "capital", "city", "region", "ambiguous"}
 
 
@@ -227,6 +228,10 @@ def _other_ner(
             surface = over[surface]
         elif s.label == "ORG" and part_of_parent(text, start, end, agencies):
             continue  # "the GBI's Computer Crimes Unit" is the GBI at work
+        city = _CITY_BEFORE.search(text[max(0, start - 40) : start])
+        if city and s.label == "ORG" and place_code(city.group(1)) and looks_like_agency(surface):
+            surface = f"{city.group(1)} {surface}"  # "Seoul" + "Seodaemun-gu Police Agency"
+            start -= len(city.group(0))
         name = " ".join(surface.split())
         of_country = _OF_COUNTRY.match(text, end)
         if (

@@ -259,6 +259,9 @@ def _head_at(tokens: list[Token], i: int) -> int:
             if head == ("police",) and j < len(tokens) and tokens[j].folded in _HEAD_TAIL:
                 j += 1
             return j
+    named = i + 1 < len(tokens) and tokens[i + 1].text[0].isupper()
+    if tokens[i].text == "Prosecutor" and not named:
+        return i + 1  # "the Milan District Prosecutor said": the office, not a title before a name
     return -1
 
 
@@ -324,6 +327,7 @@ def find_local_forces(
         if all(any(s <= w.start < e for s, e in countries) or w.folded in _CONNECT for w in check):
             continue  # "Danish police", "British and Australian police": countries only
         head = text[tokens[i].start : tokens[end - 1].end]
+        head += "'s Office" if head == "Prosecutor" else ""
         name = f"{modifier} " + " ".join(w[:1].upper() + w[1:] for w in head.split())
         canonical = canonical_agency(name) or name
         seat = _SEAT.match(text, tokens[end - 1].end)
