@@ -327,7 +327,12 @@ def find_local_forces(
         if all(any(s <= w.start < e for s, e in countries) or w.folded in _CONNECT for w in check):
             continue  # "Danish police", "British and Australian police": countries only
         head = text[tokens[i].start : tokens[end - 1].end]
-        head += "'s Office" if head == "Prosecutor" else ""
+        if head == "Prosecutor":
+            if not any(
+                lookup_place(w.text) or any(s <= w.start < e for s, e in supported) for w in words
+            ):
+                continue  # "Crown Prosecutor", "Deputy Prosecutor": a post, not an office
+            head += "'s Office"
         name = f"{modifier} " + " ".join(w[:1].upper() + w[1:] for w in head.split())
         canonical = canonical_agency(name) or name
         seat = _SEAT.match(text, tokens[end - 1].end)

@@ -58,6 +58,12 @@ _BODY_HEADS = set(
     "police force agency bureau service ministry department unit office command squad team"
     " authorities government".split()
 )
+# Capitalised words that describe an operation rather than name it.
+_NOT_PLAIN_NAMES = set(
+    "internet web dark darknet tor online global international joint european federal national"
+    " state police government christmas easter summer winter spring autumn covert undercover"
+    " multinational worldwide".split()
+)
 _MONTHS_DAYS = set(
     "january february march april may june july august september october november december"
     " monday tuesday wednesday thursday friday saturday sunday".split()
@@ -147,7 +153,11 @@ def _stopped(keyword: str, name: str) -> bool:
 def _plain_name_ok(name: str) -> bool:
     """An unquoted name before "operation" must not be a place, agency, month or day
     ("the Dutch operation", "the FBI operation", "the March operation")."""
+    if re.search(r"-[a-z]", name):
+        return False  # "the Interpol-coordinated operation", "the Europe-wide operation"
     words = re.split(r"[\s-]+", name)
+    if {w.lower() for w in words} & _NOT_PLAIN_NAMES:
+        return False
     if re.search(r"['’]s?$", name) or words[-1].lower() in _BODY_HEADS:
         return False  # "the Kerala Police's operation": whose operation, not its name
     if any(w.lower() in _MONTHS_DAYS or lookup_place(w) is not None for w in words):

@@ -83,7 +83,11 @@ def in_count_list(text: str, start: int, end: int) -> bool:
     if not _COUNT_AFTER.match(text, end):
         return False
     window = text[max(0, start - 60) : start] + text[end : end + 60]
-    return len(re.findall(r"\(\d+\)", window)) >= 2
+    counts = [int(n) for n in re.findall(r"\((\d+)\)", window)]
+    if " " not in text[start:end].strip():
+        return len(counts) >= 2
+    # "Mark Hale (34), Tom Ward (41)" gives ages; a list of places gives small counts
+    return len(counts) >= 3 and max(counts) < 16
 
 
 def email_bylines(text: str) -> list[tuple[int, int]]:
