@@ -160,6 +160,14 @@ def alias_index() -> dict[tuple[str, bool], AliasRef]:
     return index
 
 
+_CENTRE = re.compile(r"\b(Cent)(re|er)\b", re.IGNORECASE)
+
+
+def _other_spelling(m: re.Match[str]) -> str:
+    """ "Centre" <-> "Center": both spellings of a name match."""
+    return m.group(1) + ("er" if m.group(2).lower() == "re" else "re")
+
+
 @lru_cache(maxsize=1)
 def agency_matcher() -> PhraseMatcher[AliasRef]:
     matcher: PhraseMatcher[AliasRef] = PhraseMatcher()
@@ -169,7 +177,8 @@ def agency_matcher() -> PhraseMatcher[AliasRef]:
             continue  # a specific alias wins over the same generic name
         for variant in ref.variants:
             alias, exact = _case_sensitive(variant)
-            matcher.add(alias, ref, case_sensitive=exact)
+            for spelling in {alias, _CENTRE.sub(_other_spelling, alias)}:
+                matcher.add(spelling, ref, case_sensitive=exact)
     return matcher
 
 
@@ -287,6 +296,26 @@ def _generic_name(surface: str, country: str | None) -> str:
     return f"{demonym} {name}" if demonym else f"{name} of {country_name(country)}"
 
 
+def _local_beside(text: str, start: int, places: Sequence[PlaceMention]) -> PlaceMention | None:
+    """A city or region written right before a generic name ("New Jersey State Police")."""
+    for place in places:
+        if place.entry_kind in ("city", "region", "capital") and place.end <= start:
+            if re.fullmatch(r"[ \t]+", text[place.end : start]):
+                return place
+    return None
+
+
+def _spelled_as_written(canonical: str, surface: str) -> str:
+    """ "Centre" or "Center" as the article spells the same name."""
+    surface = " ".join(surface.split())
+    if not _CENTRE.search(surface) or fold(surface) == fold(canonical):
+        return canonical  # only the spelling of "Centre"/"Center" follows the article
+    american = re.compile(r"\bcentre\b", re.IGNORECASE)
+    if fold(american.sub("center", surface)) == fold(american.sub("center", canonical)):
+        return surface
+    return canonical
+
+
 def find_outlets(text: str, tokens: list[Token]) -> list[Hit[str]]:
     hits = [
         h
@@ -323,6 +352,12 @@ def find_agencies(
         agency: Agency | None = ref.agencies[0]
         canonical = agency.canonical
         if ref.generic:
+            local = _local_beside(text, start, places)
+            if local is not None:  # "New Jersey State Police": a state's or city's own body
+                name = f"{text[local.start : local.end]} {_generic_name(text[start:end], None)}"
+                key = slug(name)
+                out.append(AgencyMention(local.start, end, name, key, "agency", "pattern", 0.85))
+                continue
             beside = _country_beside(text, start, end, countries)
             code = beside.code if beside else None
             agency = _resolve(ref.agencies, code, counts)
@@ -335,9 +370,26 @@ def find_agencies(
                 agency.canonical if agency else _generic_name(text[hit.start : hit.end], code)
             )
         key = agency.key if agency else slug(canonical)
+        canonical = _spelled_as_written(canonical, text[start:end])
         district = _DISTRICT_RE.match(text, end)
         if district and key in ("u-s-attorney-s-office", "u-s-district-court"):
             canonical = f"{canonical} for the {district.group(1) or ''}District of {district[2]}"
             end = district.end()
         out.append(AgencyMention(start, end, canonical, key, "agency", "gazetteer", 0.95))
     return out
+
+
+def one_spelling(text: str, mentions: list[AgencyMention]) -> list[AgencyMention]:
+    """Every mention of one agency takes the spelling the article wrote out ("Center")."""
+    written = {}
+    for m in mentions:
+        surface = " ".join(text[m.start : m.end].split())
+        if m.kind == "agency" and _CENTRE.search(surface):
+            if _spelled_as_written(m.canonical, surface) == surface:
+                written[m.key] = surface
+    return [
+        AgencyMention(m.start, m.end, written[m.key], m.key, m.kind, m.model, m.score)
+        if m.key in written and m.kind == "agency"
+        else m
+        for m in mentions
+    ]

@@ -18,13 +18,16 @@ from models.normalize.agencies import (
     canonical_agency,
     find_agencies,
     find_outlets,
+    one_spelling,
     slug,
 )
+from models.normalize.bodies import find_national_bodies, overridden
 from models.normalize.countries import country_code, country_name, find_places, place_code
 from models.normalize.forces import country_body, find_local_forces, looks_like_agency
 from models.normalize.operations import find_operations
 from models.normalize.persons import clean_person, resolve_persons
 from models.normalize.phrases import Token, fold, token_index_at, tokenize
+from models.normalize.units import part_of_parent, tail_of
 from opwatch.records import Entity
 
 _TLDS = (
@@ -37,6 +40,10 @@ _WEBSITE = re.compile(
     rf"(?:{_TLDS}))(?:/[^\s\"'<>)\]]*)?(?![\w@-])",
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_OF_COUNTRY = re.compile(
+    r"[ \t]+of[ \t]+(?:the[ \t]+)?(?P<place>[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+){0,2})(?![\w-])"
+)
+_CITY_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w-]+)[ \t]+$")
 _PLACE_MODEL = {"name", "demonym", "capital", "city", "region", "ambiguous"}
 
 
@@ -126,7 +133,9 @@ def normalise_entities(text: str, spans: Sequence[SpanLike], article_id: str) ->
         taken |= _tokens_in(tokens, start, end)
     # 2. places and gazetteer agencies
     places = find_places(text, tokens, taken=taken, person_spans=per, loc_spans=locs)
+    over = overridden(text)  # "Integrated Child Exploitation (ICE)": not the gazetteer's ICE
     agencies = find_agencies(text, tokens, places, taken=taken)
+    agencies = [a for a in agencies if text[a.start : a.end] not in over]
     agency_spans = [(a.start, a.end) for a in agencies]
     for a in agencies:
         taken |= _tokens_in(tokens, a.start, a.end)
@@ -137,6 +146,11 @@ def normalise_entities(text: str, spans: Sequence[SpanLike], article_id: str) ->
     local = find_local_forces(text, tokens, taken | people, supported, country_spans)
     agencies += local
     agency_spans += [(a.start, a.end) for a in local]
+    for a in local:
+        taken |= _tokens_in(tokens, a.start, a.end)
+    national = find_national_bodies(text, tokens, places, agencies, taken | people)
+    agencies += national
+    agency_spans += [(a.start, a.end) for a in national]
     # 3. persons, from PER spans and credits, never inside what is already claimed
     place_spans = [(p.start, p.end) for p in places]
     claimed = blocked + agency_spans
@@ -144,11 +158,14 @@ def normalise_entities(text: str, spans: Sequence[SpanLike], article_id: str) ->
     persons = resolve_persons(text, person_input, claimed, _is_country_word)
     person_spans = [(p.start, p.end) for p in persons]
     # 4. the remaining NER spans: organisations may be agencies; places the lookup missed
-    ner_agencies, others = _other_ner(text, ner, agencies, claimed + person_spans, place_spans)
+    ner_agencies, others = _other_ner(
+        text, ner, agencies, claimed + person_spans, place_spans, over
+    )
     for kind, start, end, canonical, code, score in others:
         add(kind, start, end, canonical, code, score, "ner")
     agencies += ner_agencies
     agencies += _defined_acronyms(text, agencies, claimed + person_spans)
+    agencies = one_spelling(text, agencies)
     # 5. emit places, agencies, persons
     loc_set = set(locs)
     for p in places:
@@ -179,6 +196,7 @@ def _other_ner(
     agencies: list[AgencyMention],
     claimed: list[tuple[int, int]],
     place_spans: list[tuple[int, int]],
+    over: dict[str, str] | None = None,
 ) -> tuple[list[AgencyMention], list[tuple[str, int, int, str, str | None, float]]]:
     """ORG, LOC and MISC spans not yet used: agencies, organisations, locations, misc.
 
@@ -206,8 +224,24 @@ def _other_ner(
             continue  # "state police" names nothing; in "Thai police" the country is out
         start = s.start + s.text.find(surface)
         end = start + len(surface)
+        if over and surface in over:  # the article's own meaning of an acronym
+            surface = over[surface]
+        elif s.label == "ORG" and part_of_parent(text, start, end, agencies):
+            continue  # "the GBI's Computer Crimes Unit" is the GBI at work
+        city = _CITY_BEFORE.search(text[max(0, start - 40) : start])
+        if city and s.label == "ORG" and place_code(city.group(1)) and looks_like_agency(surface):
+            surface = f"{city.group(1)} {surface}"  # "Seoul" + "Seodaemun-gu Police Agency"
+            start -= len(city.group(0))
         name = " ".join(surface.split())
-        known = canonical_agency(surface)
+        of_country = _OF_COUNTRY.match(text, end)
+        if (
+            of_country
+            and country_code(of_country.group("place"))
+            and s.label == "ORG"
+            and looks_like_agency(surface)
+        ):
+            name, end = f"{name} {of_country.group(0).strip()}", end + len(of_country.group(0))
+        known = canonical_agency(surface) or tail_of(name, agencies + found)
         if known:
             found.append(
                 AgencyMention(start, end, known, slug(known), "agency", "ner+gazetteer", s.score)
@@ -220,6 +254,10 @@ def _other_ner(
             others.append(("location", start, end, name, place_code(surface), s.score))
         else:
             others.append(("misc", start, end, name, None, s.score))
+    for i, a in enumerate(found):  # "National Guard said", after "the Mexican National Guard"
+        full = tail_of(a.canonical, found) if a.model == "ner" else None
+        if full:
+            found[i] = AgencyMention(a.start, a.end, full, slug(full), a.kind, a.model, a.score)
     return found, others
 
 
@@ -245,6 +283,7 @@ def _person_like(ner: Sequence[SpanLike], claimed: list[tuple[int, int]]) -> lis
 
 def _strip_article(surface: str) -> str:
     surface = re.sub(r"^(?:the|The|THE)\s+", "", surface.strip())
+    surface = re.sub(r"\s+(?:of|and|the|for)$", "", surface)  # "... Unit of" cut short
     return re.sub(r"['’]s?$", "", surface).strip()
 
 

@@ -8,11 +8,12 @@ a country. An organisation span counts as an agency when its head noun says so
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from models.normalize.agencies import AgencyMention, canonical_agency, slug
 from models.normalize.countries import lookup_place
-from models.normalize.phrases import TOKEN_RE, Token, fold, title_case_line
+from models.normalize.phrases import TOKEN_RE, Token, fold, title_case_line, token_index_at
 
 _HEADS = (
     ("police",),
@@ -31,11 +32,17 @@ _MOD_STOP = set(
     " municipal city county regional provincial military traffic riot secret border transport"
     " religious tourist judicial cyber online internet international foreign senior chief top"
     " his her their our its this that these those officers armed plainclothes undercover"
-    " community special criminal anti child royal metropolitan district town village monday"
+    " community special criminal anti child metropolitan district town village monday"
     " tuesday wednesday thursday friday saturday sunday january february march april may june"
     " july august september october november december".split()
 )
 _CONNECT = {"-", "of", "and", "&"}
+_GENERIC_WORDS = set(
+    "the of and for public state federal national regional district criminal police bureau office"
+    " prosecutor prosecutors prosecution general chief central investigation investigations"
+    " department ministry justice interior agency service unit division s".split()
+)
+_SEAT = re.compile(r"[ \t]+in[ \t]+(?P<place>[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+)?)(?![\w-])")
 _OF_HEADS = {
     "city",
     "county",
@@ -219,8 +226,8 @@ def looks_like_agency(surface: str, *, strict: bool = False) -> bool:
     words = [fold(w) for w in raw]
     if words and words[0] == "the":
         words = words[1:]
-    if len(words) < 2 or _NOT_AGENCY & set(words):
-        return False
+    if len(words) < 2 or _NOT_AGENCY & set(words) or set(words) <= _GENERIC_WORDS:
+        return False  # "Criminal Police Bureau" says what kind of body, not which one
     head = words[-1] if words else ""
     if country_body(surface):
         return False
@@ -239,6 +246,11 @@ def looks_like_agency(surface: str, *, strict: bool = False) -> bool:
     return head in _QUALIFIED_HEADS and bool(_AGENCY_CUES & set(words[:-1]))
 
 
+def _is_city(name: str) -> bool:
+    entry = lookup_place(name)
+    return entry is not None and entry.kind in ("city", "capital", "region")
+
+
 def _head_at(tokens: list[Token], i: int) -> int:
     """Index after a police-like head starting at token i, or -1."""
     for head in _HEADS:
@@ -247,6 +259,9 @@ def _head_at(tokens: list[Token], i: int) -> int:
             if head == ("police",) and j < len(tokens) and tokens[j].folded in _HEAD_TAIL:
                 j += 1
             return j
+    named = i + 1 < len(tokens) and tokens[i + 1].text[0].isupper()
+    if tokens[i].text == "Prosecutor" and not named:
+        return i + 1  # "the Milan District Prosecutor said": the office, not a title before a name
     return -1
 
 
@@ -305,11 +320,27 @@ def find_local_forces(
         if not words or all(fold(w.text) in _MOD_STOP for w in words):
             continue
         modifier = text[tokens[first].start : tokens[i - 1].end]
-        if all(any(s <= w.start < e for s, e in countries) or w.folded in _CONNECT for w in words):
+        check = words
+        if _sentence_start(tokens, text, first) and len(words) > 1:
+            if lookup_place(words[0].text) is None:
+                check = words[1:]  # "Vast German police operation": the line's first word
+        if all(any(s <= w.start < e for s, e in countries) or w.folded in _CONNECT for w in check):
             continue  # "Danish police", "British and Australian police": countries only
         head = text[tokens[i].start : tokens[end - 1].end]
+        if head == "Prosecutor":
+            if not any(
+                lookup_place(w.text) or any(s <= w.start < e for s, e in supported) for w in words
+            ):
+                continue  # "Crown Prosecutor", "Deputy Prosecutor": a post, not an office
+            head += "'s Office"
         name = f"{modifier} " + " ".join(w[:1].upper() + w[1:] for w in head.split())
         canonical = canonical_agency(name) or name
+        seat = _SEAT.match(text, tokens[end - 1].end)
+        if seat and tokens[end - 1].folded == "office" and _is_city(seat.group("place")):
+            canonical = f"{canonical} in {seat.group('place')}"  # "... Office in Frankfurt"
+            end = token_index_at(tokens, seat.end())
+        elif canonical == name and {w.folded for w in words} <= _GENERIC_WORDS:
+            continue  # "Public Prosecutor's Office" with no seat names no one office
         out.append(
             AgencyMention(
                 tokens[first].start,

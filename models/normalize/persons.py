@@ -13,6 +13,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from models.normalize.person_filters import (
+    email_bylines,
+    extend_name,
+    first_line_part,
+    furniture_ranges,
+    in_count_list,
+    in_ranges,
+    trim_tail,
+)
 from models.normalize.phrases import fold
 
 TITLES = set(
@@ -25,7 +34,7 @@ TITLES = set(
     " attache attaché legal interim principal senior ambassador consul premier king queen prince"
     " princess pope cardinal bishop imam rabbi pastor u.s us uk eu federal national state police"
     " coordinator manager founder ceo chancellor councillor councilor mp mep prime foreign home"
-    " interior permanent undersecretary managing".split()
+    " interior permanent undersecretary managing const cst".split()
 )
 _NOT_HONORIFIC = {
     "u.s",
@@ -74,6 +83,15 @@ _MENU_WORDS = {
 }
 # Words no surname uses: "Azov Films" is a firm even when the NER calls it a person.
 _ORG_WORDS = {
+    # photo agencies and picture libraries in credit lines
+    "images",
+    "getty",
+    "shutterstock",
+    "alamy",
+    "istock",
+    "pixabay",
+    "unsplash",
+    "dreamstime",
     "films",
     "productions",
     "inc",
@@ -230,7 +248,9 @@ def clean_person(
 
     `modifier` says which other leading words go too (countries: "British Prime Minister").
     """
-    words = _words(text, start, end)
+    start, end = first_line_part(text, start, end)
+    start, end = extend_name(text, start, end)
+    words = trim_tail(text, _words(text, start, end))
     while len(words) > 1:
         word = text[words[0][0] : words[0][1]]
         nxt = text[words[1][0] : words[1][1]]
@@ -283,6 +303,10 @@ def _single_word_evidence(text: str, start: int, end: int) -> bool:
         return True
     prev = re.search(r"(\S+)\s+$", before)
     word = fold(prev.group(1)).rstrip(".") if prev else ""
+    if word in ("and", "&", ","):  # "Prosecutors Fusco and Mannella": the title covers both
+        pair = re.search(r"(\S+)\s+[A-Z][\w'’-]+\s*(?:,|and|&)\s*$", before)
+        word = fold(pair.group(1)).rstrip(".") if pair else ""
+    word = word[:-1] if word.endswith("s") and word[:-1] in TITLES else word
     return word in TITLES and word not in _NOT_HONORIFIC
 
 
@@ -309,7 +333,8 @@ def resolve_persons(
 ) -> list[PersonMention]:
     """Clean person spans, add credits, and link every mention to its fullest form."""
     raw = [(s, e, sc, "ner") for s, e, sc in spans]
-    raw += [(s, e, 0.85, "pattern") for s, e in credit_spans(text)]
+    raw += [(s, e, 0.85, "pattern") for s, e in credit_spans(text) + email_bylines(text)]
+    furniture = furniture_ranges(text)
     cleaned: list[tuple[int, int, float, str]] = []
     for s, e, score, model in sorted(raw, key=lambda r: (r[0], -(r[1] - r[0]))):
         for bs, be in blocked:  # an agency or place at the front: "Europol Director X"
@@ -320,6 +345,8 @@ def resolve_persons(
         span = clean_person(text, s, e, modifier)
         if span is None or any(bs < span[1] and span[0] < be for bs, be in blocked):
             continue
+        if in_ranges(span[0], furniture) or in_count_list(text, *span):
+            continue  # a "More news" block; "Leeds (4), Hull (2)" lists places
         if cleaned and span[0] < cleaned[-1][1]:
             continue  # overlaps a mention already kept (NER and a credit on one name)
         if " " not in text[span[0] : span[1]] and _not_a_person(text, *span):
