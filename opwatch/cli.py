@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from opwatch.settings import PROJECT_ROOT, load_settings
+from opwatch.runtime import quiet_environment
+from opwatch.settings import Settings, SettingsError, load_settings
 
-# Prefect reads its settings when first imported: keep its state inside the project.
-os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Prefect reads its settings when first imported: keep its state inside the project,
+# and switch off every telemetry and update check before anything imports it.
+quiet_environment()
 
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
@@ -53,24 +51,49 @@ def run(
     db: Path | None = DbOption,
     reports: Path | None = typer.Option(None, "--reports", help="Folder for reports."),
 ) -> None:
-    """Run the whole pipeline (a Prefect flow) and load what passes validation."""
-    from flows.pipeline import configured_pipeline
-    from models.ner.tagger import NerModelError
+    """Run the whole pipeline (a Prefect flow) and load what passes validation.
 
-    pipeline = configured_pipeline(load_settings())
-    try:
-        with err.status("Running the opwatch pipeline (Prefect flow)..."):
-            summary = pipeline(
-                sources=list(sources),
-                force=force,
-                allow_private=allow_private,
-                db_path=str(db) if db else None,
-                reports_dir=str(reports) if reports else None,
-            )
-    except NerModelError as error:
-        err.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from error
+    Exits 1 when every source failed or more rows were quarantined than
+    OPWATCH_MAX_QUARANTINED, 2 on a setting, model or warehouse error, 130 when stopped.
+    """
+    settings = _settings()  # validated before Prefect or any model is imported
+    from opwatch.errors import RunFailed
+    from opwatch.runtime import stop_on_signals
+
+    with stop_on_signals():
+        from flows.pipeline import configured_pipeline
+        from models.ner.tagger import NerModelError
+        from warehouse.db import WarehouseError
+
+        pipeline = configured_pipeline(settings)
+        try:
+            with err.status("Running the opwatch pipeline (Prefect flow)..."):
+                summary = pipeline(
+                    sources=list(sources),
+                    force=force,
+                    allow_private=allow_private,
+                    db_path=str(db) if db else None,
+                    reports_dir=str(reports) if reports else None,
+                )
+        except RunFailed as failed:
+            if failed.summary:
+                print_summary(failed.summary)
+            for problem in failed.problems:
+                err.print(f"[red]run failed:[/red] {problem}")
+            raise typer.Exit(1) from None
+        except (NerModelError, WarehouseError, SettingsError) as error:
+            err.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from None
     print_summary(summary)
+
+
+def _settings() -> Settings:
+    """The validated settings, or a clear message and exit status 2."""
+    try:
+        return load_settings()
+    except SettingsError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
 
 
 def print_summary(summary: dict) -> None:
@@ -90,7 +113,7 @@ def predict(
     """Clean + extract every article in DIR and write one gold-format line per file."""
     from opwatch.predict import article_files, predict_dir, write_jsonl
 
-    settings = load_settings()
+    settings = _settings()
     files = _checked_files(directory, article_files)
     with _progress() as progress:
         bar = progress.add_task("predict", total=len(files), current="")
@@ -129,7 +152,7 @@ def eval_command(
         err.print(f"[red]error:[/red] gold file not found: {gold}")
         raise typer.Exit(2)
     files = _checked_files(docs, article_files)
-    settings = load_settings()
+    settings = _settings()
     with _progress() as progress:
         bar = progress.add_task("eval", total=len(files), current="")
         scores, _ = evaluate(gold, docs, settings, _advance(progress, bar))
@@ -171,7 +194,7 @@ def sql(
     """Run a read-only SQL query against the warehouse and print the result."""
     from warehouse.query import run_readonly
 
-    path = db or load_settings().database
+    path = db or _settings().database
     try:
         columns, rows = run_readonly(path, query)
     except _query_errors() as error:
@@ -200,7 +223,7 @@ def export(
     """Write every table of the warehouse as Parquet."""
     from warehouse.query import export_parquet
 
-    path = db or load_settings().database
+    path = db or _settings().database
     try:
         written = export_parquet(path, parquet, views=views)
     except _query_errors() as error:
