@@ -86,7 +86,9 @@ def test_a_local_model_folder_is_hashed_by_content(root: Path, tmp_path_factory)
 
 
 def test_shipped_project_is_covered() -> None:
-    rels = {p.relative_to(Path(__file__).resolve().parents[1]).as_posix() for p in extraction_files()}
+    rels = {
+        p.relative_to(Path(__file__).resolve().parents[1]).as_posix() for p in extraction_files()
+    }
     assert "tasks/extract.py" in rels and "models/figures/roles_rules.py" in rels
     assert any(r.startswith("models/gazetteers/") for r in rels)
     assert any(r.startswith("models/ner/weights/") for r in rels)

@@ -11,12 +11,17 @@ from tasks.health import quarantine_warnings, run_failures, source_reasons
 RUN = "run-x"
 
 
-def _q(table: str, key: str, code: str = "E005", reason: str = "ingest: not found") -> QuarantineRow:
+def _q(
+    table: str, key: str, code: str = "E005", reason: str = "ingest: not found"
+) -> QuarantineRow:
     return QuarantineRow(RUN, table, key, code, reason, "{}")
 
 
 def test_every_source_failed_fails_with_each_reason() -> None:
-    rows = [_q("documents", "data/inbox"), _q("documents", "http://x/feed", "E014", "fetch: down")]
+    rows = [
+        _q("documents", "data/inbox", reason="ingest: not found"),
+        _q("documents", "http://x/feed", "E014", "fetch: down"),
+    ]
     problems = run_failures(0, 0, rows, None)
     assert len(problems) == 1
     assert "every source failed" in problems[0]
