@@ -51,8 +51,8 @@ def _inbox(tmp_path: Path, copies: int = 4) -> Path:
     inbox.mkdir()
     for path in sorted(EXAMPLES.glob("*.txt")):
         for i in range(copies):
-            text = path.read_text() + f"\nEditor's note {i}: this copy was made for a test.\n"
-            (inbox / f"{path.stem}_{i}.txt").write_text(text)
+            note = f"\nEditor's note {i}: this copy was made for a test.\n".encode()
+            (inbox / f"{path.stem}_{i}.txt").write_bytes(path.read_bytes() + note)
     return inbox
 
 
