@@ -120,7 +120,7 @@ def test_served_pipeline_runs_against_real_server(tmp_path: Path):
         )
         failed_output = failed.stdout + failed.stderr
         assert failed.returncode != 0, failed_output
-        assert "Failed" in failed_output and "Completed" not in failed_output, failed_output
+        assert "finished in state 'Failed'" in failed_output, failed_output
     finally:
         if serve is not None:
             _stop(serve)
