@@ -7,14 +7,12 @@ one operation dossier.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from opwatch.runtime import quiet_environment
 from opwatch.settings import PROJECT_ROOT
 
-os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+quiet_environment()  # before Prefect is imported: no telemetry, state under .prefect/
 
 
 def main() -> None:

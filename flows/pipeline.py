@@ -9,11 +9,14 @@ from typing import Any
 from prefect import Flow, flow, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from opwatch.errors import RunFailed
+from opwatch.fingerprint import fingerprint
 from opwatch.settings import Settings, load_settings
 from tasks.assemble import assemble_batch, split_cleaned
 from tasks.clean import clean_task
 from tasks.dedupe import dedupe_task
 from tasks.extract import extract_task, prepare_models_task
+from tasks.health import run_failures
 from tasks.ingest import ingest_task
 from tasks.load import known_ids_task, load_task
 from tasks.report import report_task
@@ -24,7 +27,12 @@ def new_run_id(now: datetime) -> str:
     return now.strftime("run-%Y%m%dT%H%M%S%fZ")
 
 
-@flow(name="opwatch-pipeline", task_runner=ThreadPoolTaskRunner(max_workers=2))
+# Deployments import this module in their flow-run process: the pool is sized from the
+# OPWATCH_* environment there, as the CLI sizes it (an invalid setting stops the import).
+@flow(
+    name="opwatch-pipeline",
+    task_runner=ThreadPoolTaskRunner(max_workers=load_settings().max_workers),
+)
 def pipeline(
     sources: list[str],
     force: bool = False,
@@ -32,7 +40,11 @@ def pipeline(
     db_path: str | None = None,
     reports_dir: str | None = None,
 ) -> dict[str, Any]:
-    """Ingest -> clean -> dedupe -> extract -> validate -> load -> report."""
+    """Ingest -> clean -> dedupe -> extract -> validate -> load -> report.
+
+    Raises RunFailed (the flow run ends Failed) when every source failed or more rows
+    were quarantined than OPWATCH_MAX_QUARANTINED; what passed is loaded first.
+    """
     settings = load_settings(
         allow_private=allow_private or None,
         db_path=Path(db_path) if db_path else None,
@@ -49,7 +61,7 @@ def pipeline(
 
     if deduped.new:
         prepare_models_task(settings)
-    # --force also refreshes the extraction cache (keyed by content hash + model version).
+    # --force also refreshes the extraction cache (keyed by content hash + fingerprint).
     extract = extract_task.with_options(refresh_cache=force)
     futures = extract.map(deduped.new, settings=unmapped(settings))
     results = [f.result(raise_on_failure=False) for f in futures]
@@ -57,8 +69,33 @@ def pipeline(
 
     outcome = validate_task(batch, run_id, started, settings.reports)
     skipped = len(deduped.already_loaded)
-    loaded = load_task(settings.database, run_id, outcome, started, sources, skipped)
-    return report_task(outcome, loaded, settings.database, skipped, settings.keep_reports)
+    failures = run_failures(
+        len(outcome.articles), skipped, outcome.quarantine, settings.max_quarantined
+    )
+    key = fingerprint(settings)
+    loaded = load_task(
+        settings.database,
+        run_id,
+        outcome,
+        started,
+        sources,
+        skipped,
+        status="failed" if failures else None,
+        fingerprint=key,
+        lock_timeout=settings.lock_timeout,
+    )
+    summary = report_task(
+        outcome,
+        loaded,
+        settings.database,
+        skipped,
+        settings.keep_reports,
+        failures=failures,
+        fingerprint=key,
+    )
+    if failures:
+        raise RunFailed(failures, summary)
+    return summary
 
 
 def configured_pipeline(settings: Settings) -> Flow:

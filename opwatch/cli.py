@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
-from opwatch.settings import PROJECT_ROOT, load_settings
+from opwatch.runtime import quiet_environment
+from opwatch.settings import Settings, SettingsError, load_settings
 
-# Prefect reads its settings when first imported: keep its state inside the project.
-os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Prefect reads its settings when first imported: keep its state inside the project,
+# and switch off every telemetry and update check before anything imports it.
+quiet_environment()
 
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
@@ -54,25 +52,50 @@ def run(
     db: Path | None = DbOption,
     reports: Path | None = typer.Option(None, "--reports", help="Folder for reports."),
 ) -> None:
-    """Run the whole pipeline (a Prefect flow) and load what passes validation."""
-    from flows.pipeline import configured_pipeline
-    from models.ner.tagger import NerModelError
-    from tasks.sources import transportable
+    """Run the whole pipeline (a Prefect flow) and load what passes validation.
 
-    pipeline = configured_pipeline(load_settings())
-    try:
-        with err.status("Running the opwatch pipeline (Prefect flow)..."):
-            summary = pipeline(
-                sources=[transportable(source) for source in sources],
-                force=force,
-                allow_private=allow_private,
-                db_path=str(db) if db else None,
-                reports_dir=str(reports) if reports else None,
-            )
-    except NerModelError as error:
-        err.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from error
+    Exits 1 when every source failed or more rows were quarantined than
+    OPWATCH_MAX_QUARANTINED, 2 on a setting, model or warehouse error, 130 when stopped.
+    """
+    settings = _settings()  # validated before Prefect or any model is imported
+    from opwatch.errors import RunFailed
+    from opwatch.runtime import stop_on_signals
+
+    with stop_on_signals():
+        from flows.pipeline import configured_pipeline
+        from models.ner.tagger import NerModelError
+        from tasks.sources import transportable
+        from warehouse.db import WarehouseError
+
+        pipeline = configured_pipeline(settings)
+        try:
+            with err.status("Running the opwatch pipeline (Prefect flow)..."):
+                summary = pipeline(
+                    sources=[transportable(source) for source in sources],
+                    force=force,
+                    allow_private=allow_private,
+                    db_path=str(db) if db else None,
+                    reports_dir=str(reports) if reports else None,
+                )
+        except RunFailed as failed:
+            if failed.summary:
+                print_summary(failed.summary)
+            for problem in failed.problems:
+                err.print(f"[red]run failed:[/red] {problem}")
+            raise typer.Exit(1) from None
+        except (NerModelError, WarehouseError, SettingsError) as error:
+            err.print(f"[red]error:[/red] {error}")
+            raise typer.Exit(2) from None
     print_summary(summary)
+
+
+def _settings() -> Settings:
+    """The validated settings, or a clear message and exit status 2."""
+    try:
+        return load_settings()
+    except SettingsError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
 
 
 def print_summary(summary: dict) -> None:
@@ -92,7 +115,7 @@ def predict(
     """Clean + extract every article in DIR and write one gold-format line per file."""
     from opwatch.predict import article_files, predict_dir, write_jsonl
 
-    settings = load_settings()
+    settings = _settings()
     files = _checked_files(directory, article_files)
     with _progress() as progress:
         bar = progress.add_task("predict", total=len(files), current="")
@@ -131,7 +154,7 @@ def eval_command(
         err.print(f"[red]error:[/red] gold file not found: {gold}")
         raise typer.Exit(2)
     files = _checked_files(docs, article_files)
-    settings = load_settings()
+    settings = _settings()
     with _progress() as progress:
         bar = progress.add_task("eval", total=len(files), current="")
         scores, _ = evaluate(gold, docs, settings, _advance(progress, bar))
@@ -180,7 +203,7 @@ def sql(
     if (query is None) == (file is None) or csv + as_json + line > 1:
         err.print("error: give a QUERY or -f FILE, and at most one of --csv, --json, --line")
         raise typer.Exit(2)
-    path = db or load_settings().database
+    path = db or _settings().database
     try:
         statements = read_sql_file(file) if file else read_statements(query)
         results = run_statements(path, statements, limit)
@@ -206,7 +229,7 @@ def search(
     """Rank articles for QUERY with DuckDB full-text search; show snippets."""
     from warehouse.search_cli import run_search
 
-    path = db or load_settings().database
+    path = db or _settings().database
     code = run_search(
         path, query, operation, country, since, until, limit, as_json, reindex, console, err
     )
@@ -223,7 +246,7 @@ def shell(
     from warehouse.shell import ShellUnavailable, run_shell
 
     try:
-        code = run_shell(db or load_settings().database, command)
+        code = run_shell(db or _settings().database, command)
     except (*_query_errors(), ShellUnavailable) as error:
         err.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from error
@@ -259,7 +282,7 @@ def export(
     """Write every table of the warehouse as Parquet."""
     from warehouse.query import export_parquet
 
-    path = db or load_settings().database
+    path = db or _settings().database
     try:
         written = export_parquet(path, parquet, views=views)
     except _query_errors() as error:

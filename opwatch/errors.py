@@ -6,7 +6,7 @@ ERRORS: dict[str, str] = {
     "E001": "File is empty. Check the source file; nothing to extract.",
     "E002": "File holds only whitespace. Check the source file; nothing to extract.",
     "E003": "File looks binary, not text or HTML. Only .txt/.html articles are read.",
-    "E004": "File is larger than the size cap. Raise OPWATCH_MAX_BYTES or --max-bytes.",
+    "E004": "File is larger than the size cap. Raise OPWATCH_MAX_BYTES (bytes) to read it.",
     "E005": "Source not found or unreadable. Check the path and its permissions.",
     "E010": "URL returned an HTTP error status. Check the address or retry later.",
     "E011": "URL content type is not text/HTML/feed; media and binaries are never fetched.",
@@ -34,3 +34,16 @@ class OpwatchError(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+
+class RunFailed(RuntimeError):
+    """A run that finished but must not count as a success (every source failed, or
+    too many rows quarantined). Carries the run summary so the CLI can still print it."""
+
+    def __init__(self, problems: list[str], summary: dict | None = None) -> None:
+        self.problems = list(problems)
+        self.summary = summary or {}
+        super().__init__("run failed: " + " | ".join(self.problems))
+
+    def __reduce__(self):  # noqa: ANN204 - keeps problems and summary when pickled
+        return (RunFailed, (self.problems, self.summary))

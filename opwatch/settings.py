@@ -1,34 +1,80 @@
-"""One settings object: defaults, then OPWATCH_* environment variables, then CLI flags."""
+"""One settings object: defaults, then OPWATCH_* environment variables, then CLI flags.
+
+Every value is validated when the settings are built (pydantic-settings), so a wrong
+value stops a command at start-up, before any model loads, with a message that names
+the variable and the values it accepts.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ENV_PREFIX = "OPWATCH_"
+
+# Old names still accepted for a component, mapped to the current one.
+ROLE_CLASSIFIER_ALIASES = {"combined": "transformer"}
 
 
 def _default_data_dir() -> Path:
     return PROJECT_ROOT / "data"
 
 
-@dataclass(frozen=True)
-class Settings:
-    data_dir: Path = field(default_factory=_default_data_dir)
+class SettingsError(ValueError):
+    """A setting has a value the pipeline cannot use; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_ignore_empty=True,
+        frozen=True,
+        extra="forbid",
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
     db_path: Path | None = None  # default: <data_dir>/opwatch.duckdb
     reports_dir: Path | None = None  # default: <data_dir>/reports
     ner_model: str | None = None  # None: the shipped model under models/ner/weights
-    ner_backend: str = "torch"  # torch | int8
-    role_classifier: str = "transformer"  # transformer (shared encoder) | rules
-    max_bytes: int = 5_000_000  # size cap for files and HTTP responses
-    fetch_timeout: float = 20.0  # seconds per HTTP request
-    fetch_attempts: int = 3  # tries per URL for transient errors (5xx, 429, timeouts)
+    ner_backend: Literal["torch", "int8"] = "torch"
+    # transformer (shared encoder's role head) | rules; "combined" is an old name
+    role_classifier: Literal["transformer", "rules"] = "transformer"
+    max_bytes: int = Field(5_000_000, gt=0)  # size cap for files and HTTP responses
+    fetch_timeout: float = Field(20.0, gt=0)  # seconds per HTTP request
+    fetch_attempts: int = Field(3, ge=1)  # tries per URL for transient errors
     allow_private: bool = False  # allow fetching loopback/private addresses
-    max_workers: int = 2  # thread pool size for per-article tasks (one per core)
-    keep_reports: int = 30  # run reports (and GX results) kept; older ones are deleted
+    max_workers: int = Field(2, ge=1)  # thread pool size for per-article tasks
+    keep_reports: int = Field(30, ge=1)  # run reports (and GX results) kept; older ones are deleted
     user_agent: str = "opwatch/0.1 (+text-only research crawler)"
+    # A run fails (exit 1, Failed flow state) when more than this many rows are
+    # quarantined; None: no limit (a run still fails when every source failed).
+    max_quarantined: int | None = Field(None, ge=0)
+    lock_timeout: float = Field(60.0, ge=0)  # seconds the loader waits for the write lock
+
+    @field_validator("role_classifier", mode="before")
+    @classmethod
+    def _role_alias(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            return ROLE_CLASSIFIER_ALIASES.get(value, value)
+        return value
+
+    @field_validator("ner_backend", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("data_dir", "db_path", "reports_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
 
     @property
     def database(self) -> Path:
@@ -39,29 +85,46 @@ class Settings:
         return self.reports_dir or self.data_dir / "reports"
 
     def with_overrides(self, **overrides: Any) -> Settings:
-        """Apply CLI flags; None means 'not given'."""
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+        """Apply CLI flags (validated); None means 'not given'."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if not given:
+            return self
+        return _validated({**self.model_dump(), **given}, source="flag")
 
 
-def _coerce(kind: Any, raw: str) -> Any:
-    text = str(kind)
-    if "bool" in text:
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if "int" in text:
-        return int(raw)
-    if "float" in text:
-        return float(raw)
-    if "Path" in text:
-        return Path(raw).expanduser()
-    return raw
-
-
-def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
-    """Build the settings once: defaults < OPWATCH_<FIELD> variables < overrides."""
-    env = dict(os.environ) if env is None else env
-    values: dict[str, Any] = {}
-    for f in fields(Settings):
-        raw = env.get(f"OPWATCH_{f.name.upper()}")
+def _env_values(env: Mapping[str, str]) -> dict[str, str]:
+    """The OPWATCH_<FIELD> variables that are set and not empty, by field name."""
+    values = {}
+    for name in Settings.model_fields:
+        raw = env.get(f"{ENV_PREFIX}{name.upper()}")
         if raw not in (None, ""):
-            values[f.name] = _coerce(f.type, raw)
-    return Settings(**values).with_overrides(**overrides)
+            values[name] = raw
+    return values
+
+
+def _validated(values: dict[str, Any], source: str) -> Settings:
+    try:
+        # model_validate reads only `values` (no second look at the environment)
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, values, source)) from None
+
+
+def _describe(exc: ValidationError, values: dict[str, Any], source: str) -> str:
+    lines = []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "?"
+        label = f"{ENV_PREFIX}{name.upper()}" if source == "env" else name
+        given = values.get(name, error.get("input"))
+        lines.append(f"{label}={given!r} is not valid: {error['msg']}")
+    return "invalid setting: " + "; ".join(lines)
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build the settings once: defaults < OPWATCH_<FIELD> variables < overrides.
+
+    Raises SettingsError naming the variable (and its allowed values) when one is wrong.
+    """
+    env = os.environ if env is None else env
+    settings = _validated(_env_values(env), source="env")
+    return settings.with_overrides(**overrides)

@@ -3,53 +3,26 @@
 The shared model (NER head + figure-role head on one encoder) is loaded once per
 process (models.ner.tagger.get_tagger caches it); each article window is encoded once
 and both heads read its token states. Results are cached by Prefect on (article_id,
-model version), so re-runs are cheap.
+extraction fingerprint: settings + code + model files + gazetteers, see
+opwatch/fingerprint.py), so re-runs are cheap and a changed input never returns old facts.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from opwatch import __version__
+from opwatch.fingerprint import fingerprint
 from opwatch.records import Article, Entity, Figure
-from opwatch.settings import PROJECT_ROOT, Settings
+from opwatch.settings import Settings
 
 if TYPE_CHECKING:
     from models.ner.tagger import NerTagger
 
 _LOAD_LOCK = threading.Lock()
-
-# Files whose content changes what extraction returns: hashed into the cache key.
-_MODEL_FILES = ("models/ner/weights", "models/gazetteers")
-
-
-@lru_cache(maxsize=8)
-def model_version(ner_model: str | None = None, backend: str = "torch") -> str:
-    """A short digest of the shipped model files, gazetteers and the code version."""
-    digest = hashlib.sha256(f"{__version__}|{ner_model}|{backend}".encode())
-    for rel in _MODEL_FILES:
-        root = PROJECT_ROOT / rel
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
-        for path in files:
-            digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
-            digest.update(_file_digest(path).encode())
-    return digest.hexdigest()[:16]
-
-
-@lru_cache(maxsize=256)
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def load_models(settings: Settings) -> NerTagger:
@@ -77,9 +50,9 @@ def load_models(settings: Settings) -> NerTagger:
 
 def prepare_models(settings: Settings) -> str:
     """Load the models before any article is extracted, so that a missing or broken
-    model stops the run with its own clear message; returns the model version."""
+    model stops the run with its own clear message; returns the extraction fingerprint."""
     load_models(settings)
-    return model_version(settings.ner_model, settings.ner_backend)
+    return fingerprint(settings)
 
 
 def extract_facts(article: Article, settings: Settings) -> tuple[list[Entity], list[Figure]]:
@@ -98,7 +71,7 @@ def extract_facts(article: Article, settings: Settings) -> tuple[list[Entity], l
 def _cache_key(context, parameters) -> str:  # noqa: ANN001 - Prefect's signature
     article: Article = parameters["article"]
     settings: Settings = parameters["settings"]
-    return f"extract-{article.article_id}-{model_version(settings.ner_model, settings.ner_backend)}"
+    return f"extract-{article.article_id}-{fingerprint(settings)}"
 
 
 prepare_models_task = task(name="load-models", cache_policy=NO_CACHE)(prepare_models)

@@ -11,29 +11,34 @@ from typing import TYPE_CHECKING
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from warehouse.access import open_for_write, open_read_only, publish_snapshot
 from warehouse.db import (
     LoadResult,
     RunInfo,
-    connect,
+    WarehouseError,
     known_article_ids,
     load_batch,
     migrate,
+    record_run,
 )
 from warehouse.search import refresh_after_load
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # GX is heavy to import; loading does not need it
+    from duckdb import DuckDBPyConnection
+
     from expectations.runner import ValidationOutcome
 
 __all__ = ["LoadResult", "RunInfo", "known_ids", "known_ids_task", "load", "load_task"]
 
 
 def known_ids(db_path: Path | str) -> set[str]:
-    """Article ids already in the warehouse (empty when it does not exist yet)."""
+    """Article ids already in the warehouse (empty when it does not exist yet), read from
+    its published snapshot so that another process's load does not block this one."""
     if not Path(db_path).exists():
         return set()
-    con = connect(db_path, read_only=True)
+    con = open_read_only(db_path)
     try:
         return known_article_ids(con)
     finally:
@@ -47,31 +52,60 @@ def load(
     started: datetime,
     sources: Sequence[str] = (),
     n_skipped: int = 0,
+    *,
+    status: str | None = None,
+    fingerprint: str | None = None,
+    lock_timeout: float = 60.0,
 ) -> LoadResult:
-    """Migrate if needed, then load the validated batch and its quarantine in one transaction."""
+    """Wait for the write lock (with backoff, up to lock_timeout s), migrate if needed,
+    load the validated batch and its quarantine in one transaction, then publish the
+    read snapshot. A load that fails is rolled back and recorded as a 'failed' run."""
     info = RunInfo(
         run_id=run_id,
         started_at=started,
         n_sources=len(sources),
         n_skipped=n_skipped,
+        status=status,
         report_path=str(outcome.summary_html),
+        fingerprint=fingerprint,
     )
-    con = connect(db_path)
+    con = open_for_write(db_path, timeout=lock_timeout)
+    failure: Exception | None = None
     try:
         migrate(con)
-        result = load_batch(
-            con,
-            run_id,
-            outcome.articles,
-            outcome.entities,
-            outcome.figures,
-            outcome.quarantine,
-            info,
-        )
-        log.info(refresh_after_load(con))  # `opwatch search` reads the rebuilt index
-        return result
+        try:
+            result = load_batch(
+                con,
+                run_id,
+                outcome.articles,
+                outcome.entities,
+                outcome.figures,
+                outcome.quarantine,
+                info,
+            )
+        except Exception as exc:
+            failure = exc
+            _record_failed(con, info, len(outcome.quarantine))
+        else:
+            log.info(refresh_after_load(con))  # `opwatch search` reads the rebuilt index
     finally:
-        con.close()
+        con.close()  # checkpoints: the file now holds every committed row
+    publish_snapshot(db_path)
+    if failure is not None:
+        raise WarehouseError(
+            f"Load of run {run_id} failed and was rolled back (run recorded as failed): "
+            f"{type(failure).__name__}: {failure}"
+        ) from failure
+    return result
+
+
+def _record_failed(con: DuckDBPyConnection, info: RunInfo, n_quarantined: int) -> None:
+    """Leave a 'failed' run row (no articles) after a rolled-back load, when possible."""
+    info.status = "failed"
+    try:
+        record_run(con, info, 0, n_quarantined)
+    except Exception:  # the database itself is the problem; the raised error says so
+        return
 
 
 known_ids_task = task(name="known-article-ids", cache_policy=NO_CACHE)(known_ids)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,42 @@ from prefect.context import FlowRunContext, TaskRunContext
 from expectations.report import artifact_key, publish_artifact, summary_markdown
 from expectations.runner import ValidationOutcome
 from opwatch.reports.build import publish_run_pages
+from tasks.health import quarantine_warnings, source_reasons
 from warehouse.db import LoadResult
+
+# One key for every run: the Prefect UI keeps each run's summary as that key's history.
+ARTIFACT_KEY = "opwatch-run-summary"
+MAX_REASONS_LISTED = 200
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    if _in_prefect_run():
+        from prefect.logging import get_run_logger
+
+        return get_run_logger()
+    return logging.getLogger("opwatch.run")
 
 
 def _in_prefect_run() -> bool:
     return FlowRunContext.get() is not None or TaskRunContext.get() is not None
+
+
+def _md(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def reasons_markdown(outcome: ValidationOutcome, failures: Sequence[str] = ()) -> str:
+    """The run's failure reasons and one line per quarantined source with its reason."""
+    lines = []
+    if failures:
+        lines += ["", "## Run failed", "", *(f"- {_md(f)}" for f in failures)]
+    reasons = list(source_reasons(outcome.quarantine).items())
+    if reasons:
+        lines += ["", "## Quarantined sources", "", "| source | reason |", "|---|---|"]
+        lines += [f"| {_md(k)} | {_md(r)} |" for k, r in reasons[:MAX_REASONS_LISTED]]
+        if len(reasons) > MAX_REASONS_LISTED:
+            lines.append(f"\n{len(reasons) - MAX_REASONS_LISTED} more in the quarantine table.")
+    return "\n".join(lines) + "\n"
 
 
 def report_run(
@@ -25,14 +58,25 @@ def report_run(
     database: Path | str,
     n_skipped: int = 0,
     keep_reports: int = 30,
+    failures: Sequence[str] = (),
+    fingerprint: str | None = None,
 ) -> dict[str, Any]:
-    """Write the run report, dossiers and runs index, publish the markdown counts as an
-    artifact inside a flow, and return the run summary the CLI prints (JSON-friendly)."""
+    """Write the run report, dossiers and runs index, log one WARNING per quarantined
+    source (with its reason), publish the summary with reasons as a Prefect artifact under
+    one stable key inside a flow, and return the run summary the CLI prints (JSON)."""
     pages = publish_run_pages(outcome, database, keep_reports)
-    markdown = summary_markdown(outcome)
-    markdown += f"\n{n_skipped} articles skipped (content already loaded).\n"
+    log = _logger()
+    for line in quarantine_warnings(outcome.quarantine):
+        log.warning(line)
+    for line in failures:
+        log.error(line)
+    markdown = (
+        summary_markdown(outcome)
+        + f"\n{n_skipped} articles skipped (content already loaded).\n"
+        + reasons_markdown(outcome, failures)
+    )
     if _in_prefect_run():
-        publish_artifact(markdown, artifact_key(f"validation-{outcome.run_id}"))
+        publish_artifact(markdown, artifact_key(ARTIFACT_KEY))
     return {
         "run_id": outcome.run_id,
         "articles_loaded": loaded.articles_inserted + loaded.articles_present,
@@ -51,6 +95,8 @@ def report_run(
         "example_dossier": str(next(iter(pages.dossiers.values())).resolve())
         if pages.dossiers
         else None,
+        "fingerprint": fingerprint,
+        "status": "failed" if failures else "quarantined" if loaded.quarantine_rows else "ok",
     }
 
 

@@ -111,6 +111,16 @@ def test_served_pipeline_runs_against_real_server(tmp_path: Path):
         output = trigger.stdout + trigger.stderr
         assert trigger.returncode == 0, output
         assert "Completed" in output, output
+
+        # An inbox folder that does not exist: the flow run ends Failed, not Completed.
+        missing = {**params, "sources": [str(tmp_path / "no-inbox")]}
+        command[command.index("--params") + 1] = json.dumps(missing)
+        failed = subprocess.run(
+            command, env=env, cwd=REPO, capture_output=True, text=True, timeout=480
+        )
+        failed_output = failed.stdout + failed.stderr
+        assert failed.returncode != 0, failed_output
+        assert "finished in state 'Failed'" in failed_output, failed_output
     finally:
         if serve is not None:
             _stop(serve)
@@ -119,4 +129,4 @@ def test_served_pipeline_runs_against_real_server(tmp_path: Path):
         n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         n_runs = con.execute("SELECT count(*) FROM runs").fetchone()[0]
     assert n_articles == 2
-    assert n_runs == 1
+    assert n_runs == 2  # the failed run is recorded too

@@ -66,6 +66,19 @@ def test_pipeline_loads_quarantines_and_is_idempotent(harness, tmp_path: Path):
         assert second[table] == first[table], table
     assert second["runs"] == 2
 
+    # --force reloads every article; its run row counts them as the summary does.
+    forced = pipeline(
+        sources=[str(inbox)], force=True, db_path=str(db), reports_dir=str(tmp_path / "r")
+    )
+    assert forced["articles_loaded"] == n_good and forced["articles_new"] == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        loaded, fingerprint = con.execute(
+            "SELECT n_articles_loaded, fingerprint FROM runs WHERE run_id = ?",
+            [forced["run_id"]],
+        ).fetchone()
+    assert loaded == forced["articles_loaded"]
+    assert fingerprint and fingerprint == forced["fingerprint"]
+
     # A changed article replaces its old rows instead of adding to them.
     changed = inbox / sorted(EXAMPLES.glob("*.txt"))[-1].name  # not the duplicated one
     changed.write_text(changed.read_text() + "\nA later update added one more paragraph.\n")
@@ -127,7 +140,9 @@ def test_cli_run_fetches_feed_items_as_text_only(harness, tmp_path: Path):
         app,
         ["run", "http://127.0.0.1:9/feed.xml", "--db", str(db), "--reports", str(tmp_path / "r")],
     )
-    assert refused.exit_code == 0, refused.output
+    # every source failed: not a success, and the reason is on the screen
+    assert refused.exit_code == 1, refused.output
+    assert "every source failed" in refused.output and "E013" in refused.output
     with duckdb.connect(str(db), read_only=True) as con:
         codes = {r[0] for r in con.execute("SELECT expectation FROM quarantine").fetchall()}
     assert "E013" in codes  # loopback refused without --allow-private
@@ -149,3 +164,37 @@ def test_cli_run_with_missing_model_names_the_setting(harness, tmp_path: Path, m
     assert result.exit_code == 2
     assert "OPWATCH_NER_MODEL" in result.output
     assert not (tmp_path / "m.duckdb").exists()  # nothing half-loaded
+
+
+def test_missing_inbox_fails_the_flow_run_with_its_reason(harness, tmp_path: Path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.pipeline import pipeline
+    from opwatch.errors import RunFailed
+    from tasks.report import ARTIFACT_KEY
+
+    db = tmp_path / "inbox.duckdb"
+    missing = tmp_path / "inbox-that-is-not-there"
+    for _ in range(2):  # two runs: the artifact key keeps both
+        state = pipeline(
+            sources=[str(missing)], db_path=str(db), reports_dir=str(tmp_path / "r"),
+            return_state=True,
+        )  # fmt: skip
+        assert state.is_failed()
+        with pytest.raises(RunFailed) as failed:
+            state.result()
+        assert "every source failed" in str(failed.value) and str(missing) in str(failed.value)
+        assert "E005" in str(failed.value)
+    with duckdb.connect(str(db), read_only=True) as con:
+        runs = con.execute("SELECT status, n_articles_loaded, fingerprint FROM runs").fetchall()
+    assert [r[:2] for r in runs] == [("failed", 0), ("failed", 0)]
+    assert all(r[2] for r in runs)
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[ARTIFACT_KEY]))
+        )
+    assert len(artifacts) == 2
+    for artifact in artifacts:
+        assert str(missing) in artifact.data and "Source not found" in artifact.data

@@ -50,6 +50,7 @@ class RunInfo:
     n_skipped: int = 0  # sources skipped because their content was already loaded
     status: str | None = None  # None: 'ok', or 'quarantined' when rows were quarantined
     report_path: str | None = None
+    fingerprint: str | None = None  # what produced the rows (opwatch.fingerprint)
 
 
 @dataclass
@@ -193,13 +194,23 @@ def _unique(rows: Iterable[tuple]) -> list[tuple]:
     return out
 
 
+RUN_COLUMNS = (
+    "run_id, started_at, finished_at, n_sources, n_articles_loaded, n_skipped, "
+    "n_quarantined, status, report_path, fingerprint"
+)
+
+
 def record_run(
     con: duckdb.DuckDBPyConnection, info: RunInfo, n_loaded: int, n_quarantined: int
 ) -> None:
-    """Insert or replace the run's row (also usable on its own for a failed run)."""
+    """Insert or replace the run's row (also usable on its own for a failed run).
+
+    n_loaded counts the batch's articles that are in the warehouse after the load, new
+    or already present (a --force run reloads present ones), as the run summary does.
+    """
     status = info.status or ("quarantined" if n_quarantined else "ok")
     con.execute(
-        "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT OR REPLACE INTO runs ({RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             info.run_id,
             _utc(info.started_at),
@@ -210,6 +221,7 @@ def record_run(
             n_quarantined,
             status,
             info.report_path,
+            info.fingerprint,
         ],
     )
 
@@ -315,7 +327,7 @@ def load_batch(
         step("quarantine")
 
         n_quarantined = len({(q.table_name, q.row_key) for q in quarantine_rows})
-        record_run(con, run_info, inserted, n_quarantined)
+        record_run(con, run_info, inserted + len(present), n_quarantined)
         step("runs")
         con.commit()
     except BaseException:

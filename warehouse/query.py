@@ -1,7 +1,8 @@
 """Read-only access for analysts: one SELECT at a time, and Parquet exports.
 
-Read-only connections can share the file with each other, but not with a running load
-(DuckDB allows one read-write process); warehouse.db.connect says so when that happens.
+Readers open the read snapshot that every load publishes (warehouse.access.read_path),
+never the file the loader writes, so a query never blocks a load and a load never
+blocks a query.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import WarehouseError, connect
+from warehouse.access import open_read_only
 
 READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 
@@ -44,19 +45,7 @@ def run_readonly(
     """Run one read statement on the database opened read-only, without file access
     (read_csv, COPY and friends are disabled). Returns (column names, rows)."""
     check_read_only(sql)
-    path = Path(db_path)
-    if not path.exists():
-        raise WarehouseError(f"{path} does not exist yet: run the pipeline once to create it.")
-    try:
-        con = duckdb.connect(
-            str(path),
-            read_only=True,
-            config={"enable_external_access": False, "lock_configuration": True},
-        )
-    except duckdb.IOException as exc:
-        raise WarehouseError(
-            f"Cannot open {path} read-only ({exc}); a load is probably running. Retry after it."
-        ) from exc
+    con = open_read_only(db_path, enable_external_access=False, lock_configuration=True)
     try:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description or []]
@@ -78,7 +67,7 @@ def export_parquet(db_path: Path | str, out_dir: Path | str, views: bool = False
     """Write one Parquet file per table (and per view when asked) into out_dir."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    con = connect(db_path, read_only=True)
+    con = open_read_only(db_path)
     try:
         names = [
             r[0]

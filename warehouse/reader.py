@@ -1,8 +1,9 @@
-"""Where readers (reports, dossiers, search, the shell) read the warehouse from.
+"""Where readers (reports, dossiers, search, sql, the shell) read the warehouse from.
 
-Today that is the database file itself, opened read-only. Readers go through
-`reader_database` and `open_reader` only, so pointing them at a read snapshot later is a
-change in this one module.
+Readers never open the warehouse file the loader writes: they open the read snapshot
+that the loader publishes atomically after each commit (warehouse/access.py), so a
+reader can neither block a load nor see half of one. These names are kept for the
+reader modules; both delegate to warehouse.access.
 """
 
 from __future__ import annotations
@@ -11,22 +12,14 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import WarehouseError
+from warehouse.access import open_read_only, read_path
 
 
 def reader_database(database: Path | str) -> Path:
-    """The file readers should open for the warehouse at `database`."""
-    return Path(database)
+    """The file readers should open for the warehouse at `database` (the snapshot)."""
+    return read_path(database)
 
 
 def open_reader(database: Path | str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection for readers; a clear WarehouseError when it cannot open."""
-    path = reader_database(database)
-    if not path.exists():
-        raise WarehouseError(f"{path} does not exist yet: run the pipeline once to create it.")
-    try:
-        return duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as exc:
-        raise WarehouseError(
-            f"Cannot open {path} read-only ({exc}); a load is probably running. Retry after it."
-        ) from exc
+    """A read-only connection on the snapshot; a clear WarehouseError when it cannot open."""
+    return open_read_only(database)

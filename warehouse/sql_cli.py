@@ -21,6 +21,7 @@ import duckdb
 from rich.table import Table
 from rich.text import Text
 
+from warehouse.access import open_error
 from warehouse.db import WarehouseError
 from warehouse.query import ReadOnlyQueryError, check_read_only
 from warehouse.reader import reader_database
@@ -104,10 +105,8 @@ def open_locked_reader(path: Path) -> duckdb.DuckDBPyConnection:
             read_only=True,
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
         )
-    except duckdb.IOException as exc:
-        raise WarehouseError(
-            f"Cannot open {path} read-only ({exc}); a load is probably running. Retry after it."
-        ) from exc
+    except duckdb.Error as exc:
+        raise open_error(path, exc) from None
     try:
         load_fts(con)
     except SearchUnavailable:

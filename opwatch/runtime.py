@@ -1,0 +1,87 @@
+"""Process set-up for commands that run the pipeline: no telemetry, and a clean stop.
+
+Nothing here imports Prefect at module level.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from opwatch.settings import PROJECT_ROOT
+
+# Set before Prefect, GX or Hugging Face are imported; a value the user set wins.
+QUIET_ENVIRONMENT = {
+    "PREFECT_HOME": str(PROJECT_ROOT / ".prefect"),
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # server start-up usage report
+    "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
+    "DO_NOT_TRACK": "1",  # Prefect 3.8 SDK analytics and its "collects usage data" notice
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "GX_ANALYTICS_ENABLED": "false",  # GX 1.x: used when the context sets no value
+    "HF_HUB_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+}
+
+EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+def quiet_environment() -> None:
+    for name, value in QUIET_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+
+
+def stop_prefect_servers() -> int:
+    """Stop every temporary Prefect server this process started; returns how many."""
+    module = sys.modules.get("prefect.server.api.server")
+    if module is None:
+        return 0
+    servers = list(module.SubprocessASGIServer._instances.values())
+    for server in servers:
+        server.stop()
+    return len(servers)
+
+
+def _is_stop(exc: BaseException) -> bool:
+    if isinstance(exc, KeyboardInterrupt):
+        return True
+    return type(exc).__name__ == "TerminationSignal"  # Prefect's SIGTERM bridge
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM into the same stop as Ctrl-C; on either, stop the temporary Prefect
+    server and leave the process at once (exit 130 or 143).
+
+    The database needs nothing more: a load is one transaction that rolls back when
+    interrupted, and the read snapshot is replaced only after a commit. Worker threads
+    that are still extracting are not waited for.
+    """
+    received: list[int] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        yield
+    except BaseException as exc:
+        if not _is_stop(exc):
+            raise
+        signum = received[-1] if received else getattr(exc, "signal", signal.SIGINT)
+        try:
+            stop_prefect_servers()
+        finally:
+            print(
+                f"opwatch: stopped by {signal.Signals(signum).name}; an unfinished load "
+                "was rolled back and the temporary Prefect server was stopped.",
+                file=sys.stderr,
+                flush=True,
+            )
+            sys.stdout.flush()
+            os._exit(EXIT_CODES.get(signum, 130))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
