@@ -117,8 +117,13 @@ def test_report_logs_one_warning_per_quarantined_source(tmp_path) -> None:
     logger = logging.getLogger("opwatch.run")
     logger.addHandler(handler)  # Prefect's logging set-up keeps caplog from seeing it
     try:
-        summary = report_run(outcome, loaded, tmp_path / "db.duckdb", data_docs=False,
-                             failures=["every source failed: ..."], fingerprint="f00")  # fmt: skip
+        summary = report_run(
+            outcome,
+            loaded,
+            tmp_path / "db.duckdb",
+            failures=["every source failed: ..."],
+            fingerprint="f00",
+        )
     finally:
         logger.removeHandler(handler)
     warnings = [r.getMessage() for r in records if r.levelno == logging.WARNING]
