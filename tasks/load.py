@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from warehouse.data_tests import describe, failed, mark_run, run_data_tests
 from warehouse.db import (
     LoadResult,
     RunInfo,
@@ -48,7 +49,9 @@ def load(
     sources: Sequence[str] = (),
     n_skipped: int = 0,
 ) -> LoadResult:
-    """Migrate if needed, then load the validated batch and its quarantine in one transaction."""
+    """Migrate if needed (and re-apply the layer views), load the validated batch and its
+    quarantine in one transaction, then run the SQL data tests on the warehouse: their
+    results travel in `LoadResult.data_tests`, and a failure marks the run's status."""
     info = RunInfo(
         run_id=run_id,
         started_at=started,
@@ -69,6 +72,10 @@ def load(
             info,
         )
         log.info(refresh_after_load(con))  # `opwatch search` reads the rebuilt index
+        result.data_tests = run_data_tests(con)
+        mark_run(con, run_id, result.data_tests)
+        for bad in failed(result.data_tests):
+            log.warning(describe(bad))
         return result
     finally:
         con.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,13 +11,35 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
 
 from expectations.report import artifact_key, publish_artifact, summary_markdown
-from expectations.runner import ValidationOutcome
+from expectations.runner import ExpectationCount, ValidationOutcome
 from opwatch.reports.build import publish_run_pages
+from warehouse.data_tests import DataTestResult
 from warehouse.db import LoadResult
+
+SQL_DATA_TEST = "sql_data_test"  # expectation_type of the warehouse's SQL data tests
 
 
 def _in_prefect_run() -> bool:
     return FlowRunContext.get() is not None or TaskRunContext.get() is not None
+
+
+def with_data_tests(outcome: ValidationOutcome, results: list[DataTestResult]) -> ValidationOutcome:
+    """The outcome with the SQL data tests added to its checks, so the run report and the
+    markdown summary list a failing one beside the failing GX expectations."""
+    checks = [
+        ExpectationCount(
+            table=r.relation,
+            check=r.name,
+            expectation_type=SQL_DATA_TEST,
+            column=r.column,
+            evaluated=r.evaluated,
+            unexpected=r.failing,
+            success=r.success,
+            error=r.error,
+        )
+        for r in results
+    ]
+    return replace(outcome, expectations=[*outcome.expectations, *checks])
 
 
 def report_run(
@@ -28,6 +51,7 @@ def report_run(
 ) -> dict[str, Any]:
     """Write the run report, dossiers and runs index, publish the markdown counts as an
     artifact inside a flow, and return the run summary the CLI prints (JSON-friendly)."""
+    outcome = with_data_tests(outcome, loaded.data_tests)
     pages = publish_run_pages(outcome, database, keep_reports)
     markdown = summary_markdown(outcome)
     markdown += f"\n{n_skipped} articles skipped (content already loaded).\n"
@@ -43,6 +67,7 @@ def report_run(
         "figures": loaded.figures,
         "operations_new": loaded.operations_new,
         "quarantined_rows": loaded.quarantine_rows,
+        "data_tests_failed": [r.name for r in loaded.data_tests if not r.success],
         "database": str(Path(database).resolve()),
         "report": str(pages.report.resolve()),
         "runs_index": str(pages.index.resolve()) if pages.index else None,

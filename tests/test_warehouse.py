@@ -55,10 +55,11 @@ def con(db_path: Path):
 
 def test_migrations_recorded_and_idempotent(db_path: Path) -> None:
     con = db.connect(db_path)
-    assert db.migrate(con) == [1, 2, 3]
+    assert db.migrate(con) == [1, 2, 3, 5]
     assert db.migrate(con) == []
     rows = con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
-    assert rows == [(1, "001_init"), (2, "002_views"), (3, "003_conflicts_between_sources")]
+    assert rows == [(1, "001_init"), (2, "002_views"), (3, "003_conflicts_between_sources"),
+                    (5, "005_views_move_to_layers")]  # fmt: skip
     con.close()
 
 
@@ -69,7 +70,7 @@ def test_failed_migration_rolls_back_and_edited_one_is_refused(tmp_path: Path, d
     con = db.connect(db_path)
     with pytest.raises(db.WarehouseError, match="099_broken"):
         db.migrate(con, mig)
-    assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 3
+    assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 5
     assert not con.execute("SELECT * FROM duckdb_tables() WHERE table_name='half_done'").fetchall()
     (mig / "099_broken.sql").unlink()
     (mig / "001_init.sql").write_text((mig / "001_init.sql").read_text() + "\n-- edited\n")
