@@ -51,9 +51,10 @@ def list_views(directory: Path = LAYERS_DIR) -> list[View]:
         for path in sorted((directory / layer).glob("*.sql")):
             name = path.stem
             prefix = PREFIXES.get(layer)
-            bad_prefix = name.startswith(("stg_", "int_")) if prefix is None else (
-                not name.startswith(prefix)
-            )  # fmt: skip
+            if prefix:
+                bad_prefix = not name.startswith(prefix)
+            else:
+                bad_prefix = name.startswith(tuple(PREFIXES.values()))
             if not _NAME.match(name) or bad_prefix:
                 want = f"start with {prefix}" if prefix else "not start with stg_ or int_"
                 raise ViewError(f"{path}: views in {layer}/ are lower_snake_case and {want}.")
