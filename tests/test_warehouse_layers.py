@@ -241,7 +241,8 @@ def test_data_tests_pass_on_a_clean_load(con) -> None:
             "relationships_operations_have_articles",
         ),
         (
-            "UPDATE figures SET role = 'hugs' WHERE figure_id = (SELECT min(figure_id) FROM figures)",
+            "UPDATE figures SET role = 'hugs' "
+            "WHERE figure_id = (SELECT min(figure_id) FROM figures)",
             "accepted_values_figures_role",
         ),
         (
