@@ -12,6 +12,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from warehouse.access import open_for_write, open_read_only, publish_snapshot
+from warehouse.data_tests import describe, failed, mark_run, run_data_tests
 from warehouse.db import (
     LoadResult,
     RunInfo,
@@ -57,9 +58,11 @@ def load(
     fingerprint: str | None = None,
     lock_timeout: float = 60.0,
 ) -> LoadResult:
-    """Wait for the write lock (with backoff, up to lock_timeout s), migrate if needed,
-    load the validated batch and its quarantine in one transaction, then publish the
-    read snapshot. A load that fails is rolled back and recorded as a 'failed' run."""
+    """Wait for the write lock (with backoff, up to lock_timeout s), migrate if needed
+    (and re-apply the layer views), load the validated batch and its quarantine in one
+    transaction, run the SQL data tests (results in `LoadResult.data_tests`; a failure
+    marks the run's status), then publish the read snapshot. A load that fails is rolled
+    back and recorded as a 'failed' run."""
     info = RunInfo(
         run_id=run_id,
         started_at=started,
@@ -88,6 +91,10 @@ def load(
             _record_failed(con, info, len(outcome.quarantine))
         else:
             log.info(refresh_after_load(con))  # `opwatch search` reads the rebuilt index
+            result.data_tests = run_data_tests(con)
+            mark_run(con, run_id, result.data_tests)
+            for bad in failed(result.data_tests):
+                log.warning(describe(bad))
     finally:
         con.close()  # checkpoints: the file now holds every committed row
     publish_snapshot(db_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
 
 from expectations.report import artifact_key, publish_artifact, summary_markdown
-from expectations.runner import ValidationOutcome
+from expectations.runner import ExpectationCount, ValidationOutcome
 from opwatch.reports.build import publish_run_pages
 from tasks.health import quarantine_warnings, source_reasons
+from warehouse.data_tests import DataTestResult
 from warehouse.db import LoadResult
 
 # One key for every run: the Prefect UI keeps each run's summary as that key's history.
@@ -28,6 +30,9 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
 
         return get_run_logger()
     return logging.getLogger("opwatch.run")
+
+
+SQL_DATA_TEST = "sql_data_test"  # expectation_type of the warehouse's SQL data tests
 
 
 def _in_prefect_run() -> bool:
@@ -52,6 +57,25 @@ def reasons_markdown(outcome: ValidationOutcome, failures: Sequence[str] = ()) -
     return "\n".join(lines) + "\n"
 
 
+def with_data_tests(outcome: ValidationOutcome, results: list[DataTestResult]) -> ValidationOutcome:
+    """The outcome with the SQL data tests added to its checks, so the run report and the
+    markdown summary list a failing one beside the failing GX expectations."""
+    checks = [
+        ExpectationCount(
+            table=r.relation,
+            check=r.name,
+            expectation_type=SQL_DATA_TEST,
+            column=r.column,
+            evaluated=r.evaluated,
+            unexpected=r.failing,
+            success=r.success,
+            error=r.error,
+        )
+        for r in results
+    ]
+    return replace(outcome, expectations=[*outcome.expectations, *checks])
+
+
 def report_run(
     outcome: ValidationOutcome,
     loaded: LoadResult,
@@ -64,6 +88,7 @@ def report_run(
     """Write the run report, dossiers and runs index, log one WARNING per quarantined
     source (with its reason), publish the summary with reasons as a Prefect artifact under
     one stable key inside a flow, and return the run summary the CLI prints (JSON)."""
+    outcome = with_data_tests(outcome, loaded.data_tests)
     pages = publish_run_pages(outcome, database, keep_reports)
     log = _logger()
     for line in quarantine_warnings(outcome.quarantine):
@@ -87,6 +112,7 @@ def report_run(
         "figures": loaded.figures,
         "operations_new": loaded.operations_new,
         "quarantined_rows": loaded.quarantine_rows,
+        "data_tests_failed": [r.name for r in loaded.data_tests if not r.success],
         "database": str(Path(database).resolve()),
         "report": str(pages.report.resolve()),
         "runs_index": str(pages.index.resolve()) if pages.index else None,

@@ -59,6 +59,10 @@ def test_pipeline_loads_quarantines_and_is_idempotent(harness, tmp_path: Path):
         codes = {r[0] for r in con.execute("SELECT expectation FROM quarantine").fetchall()}
     assert {"E001", "E002", "E003", "E021"} <= codes
     assert Path(summary["report"]).is_file()
+    assert summary["data_tests_failed"] == []  # the SQL data tests ran after the load
+    with duckdb.connect(str(db), read_only=True) as con:
+        statuses = {r[0] for r in con.execute("SELECT status FROM runs").fetchall()}
+    assert statuses == {"quarantined"}
 
     pipeline(sources=[str(inbox)], db_path=str(db), reports_dir=str(tmp_path / "r"))
     second = _counts(db)

@@ -55,11 +55,11 @@ def con(db_path: Path):
 
 def test_migrations_recorded_and_idempotent(db_path: Path) -> None:
     con = db.connect(db_path)
-    assert db.migrate(con) == [1, 2, 3, 4]
+    assert db.migrate(con) == [1, 2, 3, 4, 5]
     assert db.migrate(con) == []
     rows = con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
-    assert [r[0] for r in rows] == [1, 2, 3, 4]
-    assert rows[3] == (4, "004_run_fingerprint")
+    assert rows == [(1, "001_init"), (2, "002_views"), (3, "003_conflicts_between_sources"),
+                    (4, "004_run_fingerprint"), (5, "005_views_move_to_layers")]  # fmt: skip
     con.close()
 
 

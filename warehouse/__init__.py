@@ -1,1 +1,2 @@
-"""DuckDB warehouse: numbered migrations, views, the loader and read-only queries."""
+"""DuckDB warehouse: raw-table migrations, layer views (staging, intermediate, marts), SQL
+data tests, the loader and read-only queries."""

@@ -2,6 +2,8 @@
 
 One read-write process locks the database file; readers use `connect(read_only=True)`
 (or warehouse.query). A batch loads in one transaction: it all lands or none of it does.
+Migrations create the raw tables; `migrate` then re-applies the layer views
+(warehouse.views), and warehouse.data_tests checks the warehouse after each load.
 """
 
 from __future__ import annotations
@@ -9,16 +11,20 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
 
 from opwatch.records import Article, Entity, Figure, QuarantineRow
 from warehouse.keys import entity_id, figure_id, operation_id, operation_name
+from warehouse.views import apply_views
+
+if TYPE_CHECKING:
+    from warehouse.data_tests import DataTestResult
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
@@ -63,6 +69,7 @@ class LoadResult:
     operations_new: int
     operation_links: int
     quarantine_rows: int
+    data_tests: list[DataTestResult] = field(default_factory=list)  # set by tasks.load
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -95,7 +102,8 @@ def list_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) -> list[int]:
-    """Apply pending migrations, each in its own transaction; returns the versions applied."""
+    """Apply pending migrations, each in its own transaction, then re-apply the layer
+    views (warehouse/layers, in one transaction); returns the migration versions applied."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
         "name VARCHAR NOT NULL, checksum VARCHAR NOT NULL, "
@@ -123,6 +131,7 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
             con.rollback()
             raise WarehouseError(f"Migration {m.name} failed and was rolled back: {exc}") from exc
         done.append(m.version)
+    apply_views(con)
     return done
 
 

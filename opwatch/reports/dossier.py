@@ -85,7 +85,7 @@ def collect_dossier(con: duckdb.DuckDBPyConnection, name: str) -> Dossier:
     d.evidence = _dicts(con.execute(
         "SELECT f.role, f.display, f.scope_code, f.score, f.start, f.\"end\", f.sentence_start, "
         "f.sentence_end, f.outlet, f.published, f.title, f.url, f.source, a.text "
-        "FROM stg_figures f JOIN articles a USING (article_id) WHERE list_contains(?, "
+        "FROM figure_details f JOIN articles a USING (article_id) WHERE list_contains(?, "
         "f.article_id) ORDER BY f.role, f.published NULLS LAST, f.outlet, f.start",
         [ids]))  # fmt: skip
     return d

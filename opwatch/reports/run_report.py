@@ -201,7 +201,7 @@ def render_run_report(
     when = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
     n_failing = sum(not e.success for e in outcome.expectations)
     n_rows = outcome.n_quarantined_rows
-    if outcome.success:
+    if outcome.success and not n_failing:  # checks include the SQL data tests
         status = '<span class="status ok">OK: every check passed, nothing quarantined</span>'
     else:
         status = (

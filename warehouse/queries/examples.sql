@@ -28,7 +28,7 @@ SELECT f.role, f.display, f.source,
        substr(a.text, f.sentence_start + 1, f.start - f.sentence_start)
        || '[[' || f.text || ']]'
        || substr(a.text, f."end" + 1, f.sentence_end - f."end") AS sentence
-FROM stg_figures AS f
+FROM figure_details AS f
 JOIN articles AS a USING (article_id)
 WHERE f.role = 'victims_rescued'
 ORDER BY f.published NULLS LAST
