@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -48,7 +49,7 @@ time.sleep(float(sys.argv[2]))
 
 def _outcome(tmp_path: Path, *batches, run_id: str = F.RUN_ID) -> SimpleNamespace:
     return SimpleNamespace(  # the fields of ValidationOutcome that load reads
-        articles=[b[0] for b in batches],
+        articles=[replace(b[0], run_id=run_id) for b in batches],
         entities=[e for b in batches for e in b[1]],
         figures=[f for b in batches for f in b[2]],
         quarantine=[QuarantineRow(run_id, "documents", "x.txt", "E001", "empty", "{}")],

@@ -31,11 +31,12 @@ def _load_ab(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _old_code_database(path: Path, tmp: Path) -> duckdb.DuckDBPyConnection:
-    """A database as the code before the layers left it: migrations 001-003 applied and
-    recorded (their views included), and a batch loaded."""
+    """A database as the code before the layers left it: migrations 001-004 applied and
+    recorded (the views of 002/003 included), and a batch loaded."""
     old = tmp / "old_migrations"
     old.mkdir()
-    for name in ("001_init.sql", "002_views.sql", "003_conflicts_between_sources.sql"):
+    names = ("001_init.sql", "002_views.sql", "003_conflicts_between_sources.sql")
+    for name in (*names, "004_run_fingerprint.sql"):
         shutil.copy(db.MIGRATIONS_DIR / name, old / name)
     con = db.connect(path)
     con.execute(
@@ -134,7 +135,7 @@ def test_database_of_the_old_code_upgrades_to_the_fresh_layout(tmp_path: Path) -
     old = _old_code_database(tmp_path / "old.duckdb", tmp_path)
     before = {name: _rows(old, name) for name in MARTS if name != "figure_details"}
     old_stg_figures = _rows(old, "stg_figures")  # the joined view of the old code
-    assert db.migrate(old) == [5]  # 001-003 keep their checksums
+    assert db.migrate(old) == [5]  # 001-004 keep their checksums
     after = {name: _rows(old, name) for name in before}
     assert after == before  # the analysts' views answer the same
     assert _rows(old, "figure_details") == old_stg_figures  # its new name
