@@ -16,12 +16,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from great_expectations.data_context.types.resource_identifiers import (
-    ExpectationSuiteIdentifier,
-)
-
-from expectations.runner import DOCS_DIR, DOCS_SITE, ValidationOutcome, open_context
-from expectations.suites import TABLES
+from expectations.outcome import DOCS_DIR, DOCS_SITE, ValidationOutcome
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +45,13 @@ class ReportPaths:
 
 def build_data_docs(outcome: ValidationOutcome) -> Path:
     """Render this run's validation results into <reports_dir>/data_docs (index updated)."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+
+    from expectations.runner import open_context
+    from expectations.suites import TABLES
+
     ctx = open_context(outcome.reports_dir)
     ids = [*outcome.gx_result_ids, *(ExpectationSuiteIdentifier(name=t) for t in TABLES)]
     ctx.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=ids)

@@ -9,19 +9,25 @@ from typing import Any
 from prefect import Flow, flow, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from expectations.outcome import summary_html_path
+from flows.runners import task_runner_for
 from opwatch.settings import Settings, load_settings
-from tasks.assemble import assemble_batch, split_cleaned
-from tasks.clean import clean_task
-from tasks.dedupe import dedupe_task
-from tasks.extract import extract_task, prepare_models_task
-from tasks.ingest import ingest_task
-from tasks.load import known_ids_task, load_task
+from tasks.assemble import assemble_batch
+from tasks.batches import RunTotals, dedupe_batch, load_outcome_task, validate_new_task
+from tasks.chunks import chunk_results, chunked, extract_chunk_task, merge_reads, read_chunk_task
+from tasks.extract import prepare_models_task
+from tasks.ingest import expand_sources
+from tasks.load import known_ids_task
 from tasks.report import report_task
-from tasks.validate import validate_task
 
 
 def new_run_id(now: datetime) -> str:
     return now.strftime("run-%Y%m%dT%H%M%S%fZ")
+
+
+def _outcomes(futures: Any) -> list[Any]:
+    """Each future's result, or its exception when the task failed."""
+    return [f.result(raise_on_failure=False) for f in futures]
 
 
 @flow(name="opwatch-pipeline", task_runner=ThreadPoolTaskRunner(max_workers=2))
@@ -32,7 +38,8 @@ def pipeline(
     db_path: str | None = None,
     reports_dir: str | None = None,
 ) -> dict[str, Any]:
-    """Ingest -> clean -> dedupe -> extract -> validate -> load -> report."""
+    """Ingest -> clean -> dedupe -> extract -> validate -> load, one batch of sources at a
+    time (OPWATCH_BATCH_SIZE), each task over a chunk (OPWATCH_CHUNK_SIZE); then report."""
     settings = load_settings(
         allow_private=allow_private or None,
         db_path=Path(db_path) if db_path else None,
@@ -40,27 +47,48 @@ def pipeline(
     )
     started = datetime.now(UTC)
     run_id = new_run_id(started)
-
-    documents, problems = ingest_task(sources, settings)
-    cleaned = clean_task.map(documents, run_id=unmapped(run_id), now=unmapped(started)).result()
-    articles, clean_problems = split_cleaned(cleaned)
+    expanded = expand_sources(sources)
+    totals = RunTotals(run_id, started, settings.reports, n_sources=len(sources))
+    report_path = str(summary_html_path(settings.reports, run_id))
     known = known_ids_task(settings.database)
-    deduped = dedupe_task(articles, known, force)
+    seen: dict[str, str] = {}
+    models_ready = False
 
-    if deduped.new:
-        prepare_models_task(settings)
-    # --force also refreshes the extraction cache (keyed by content hash + model version).
-    extract = extract_task.with_options(refresh_cache=force)
-    futures = extract.map(deduped.new, settings=unmapped(settings))
-    results = [f.result(raise_on_failure=False) for f in futures]
-    batch = assemble_batch(deduped.new, results, problems + clean_problems + deduped.duplicates)
+    for batch_sources in chunked(expanded, settings.batch_size) if expanded else [[]]:
+        source_chunks = list(chunked(batch_sources, settings.chunk_size))
+        reads = read_chunk_task.map(
+            source_chunks,
+            settings=unmapped(settings),
+            run_id=unmapped(run_id),
+            now=unmapped(started),
+        )
+        articles, problems = merge_reads(source_chunks, _outcomes(reads))
+        deduped = dedupe_batch(articles, known, seen, force)
+        totals.n_skipped += len(deduped.already_loaded)
+        if deduped.new and not models_ready:
+            # A missing or broken model stops the run here, with its own message.
+            prepare_models_task.submit(settings).result()
+            models_ready = True
+        article_chunks = list(chunked(deduped.new, settings.chunk_size))
+        extracted = extract_chunk_task.map(article_chunks, settings=unmapped(settings))
+        results = chunk_results(article_chunks, _outcomes(extracted))
+        batch = assemble_batch(deduped.new, results, problems + deduped.duplicates)
+        outcome = validate_new_task(batch, run_id, started, settings.reports)
+        loaded = load_outcome_task(
+            settings.database, outcome, totals.run_info(report_path), totals.n_batches == 0
+        )
+        totals.add(outcome, loaded)
 
-    outcome = validate_task(batch, run_id, started, settings.reports)
-    skipped = len(deduped.already_loaded)
-    loaded = load_task(settings.database, run_id, outcome, started, sources, skipped)
-    return report_task(outcome, loaded, settings.database, skipped)
+    return report_task(
+        totals.outcome(),
+        totals.loaded,
+        settings.database,
+        totals.n_skipped,
+        data_docs=bool(totals.gx_result_ids),  # no GX ran: no Data Docs to rebuild
+    )
 
 
 def configured_pipeline(settings: Settings) -> Flow:
-    """The pipeline with its thread pool sized from the settings (OPWATCH_MAX_WORKERS)."""
-    return pipeline.with_options(task_runner=ThreadPoolTaskRunner(settings.max_workers))
+    """The pipeline with the task runner the settings ask for: a thread pool sized by
+    OPWATCH_MAX_WORKERS, or Dask (OPWATCH_DASK / OPWATCH_DASK_ADDRESS)."""
+    return pipeline.with_options(task_runner=task_runner_for(settings))

@@ -52,25 +52,62 @@ def run(
     ),
     db: Path | None = DbOption,
     reports: Path | None = typer.Option(None, "--reports", help="Folder for reports."),
+    dask: bool = typer.Option(
+        False, "--dask", help="Run the tasks on a local Dask cluster (OPWATCH_DASK_WORKERS)."
+    ),
+    dask_address: str | None = typer.Option(
+        None, "--dask-address", help="Use the Dask scheduler at tcp://HOST:PORT."
+    ),
 ) -> None:
     """Run the whole pipeline (a Prefect flow) and load what passes validation."""
-    from flows.pipeline import configured_pipeline
-    from models.ner.tagger import NerModelError
-
-    pipeline = configured_pipeline(load_settings())
     try:
-        with err.status("Running the opwatch pipeline (Prefect flow)..."):
-            summary = pipeline(
-                sources=list(sources),
-                force=force,
-                allow_private=allow_private,
-                db_path=str(db) if db else None,
-                reports_dir=str(reports) if reports else None,
-            )
-    except NerModelError as error:
+        settings = load_settings(dask=dask or None, dask_address=dask_address)
+    except ValueError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
+    arguments = {
+        "sources": list(sources),
+        "force": force,
+        "allow_private": allow_private,
+        "db_path": str(db) if db else None,
+        "reports_dir": str(reports) if reports else None,
+    }
+    if not settings.uses_dask:
+        print_summary(_run_pipeline(settings, arguments))
+        return
+    from opwatch.prefect_server import PrefectServerError, api_for_dask
+
+    if not os.environ.get("PREFECT_API_URL"):
+        err.print(
+            "Dask needs a real Prefect server (each worker would otherwise start a temporary "
+            "one of its own), and PREFECT_API_URL is not set: starting one on 127.0.0.1 for "
+            "this run. Set PREFECT_API_URL to use yours; workers on other machines need it."
+        )
+    log = settings.data_dir / "prefect-server.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with api_for_dask(log) as (api_url, started):
+            if started:
+                err.print(f"Prefect server: {api_url} (log: {log})")
+            summary = _run_pipeline(settings, arguments)
+    except PrefectServerError as error:
+        err.print(f"[red]error:[/red] {error}; see {log}, or set PREFECT_API_URL.")
+        raise typer.Exit(2) from error
     print_summary(summary)
+
+
+def _run_pipeline(settings, arguments: dict) -> dict:  # noqa: ANN001 - Settings
+    from flows.pipeline import configured_pipeline
+    from flows.runners import DaskUnavailableError
+    from models.ner.tagger import NerModelError
+
+    try:
+        pipeline = configured_pipeline(settings)
+        with err.status("Running the opwatch pipeline (Prefect flow)..."):
+            return pipeline(**arguments)
+    except (NerModelError, DaskUnavailableError) as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
 
 
 def print_summary(summary: dict) -> None:

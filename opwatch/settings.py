@@ -27,7 +27,23 @@ class Settings:
     fetch_attempts: int = 3  # tries per URL for transient errors (5xx, 429, timeouts)
     allow_private: bool = False  # allow fetching loopback/private addresses
     max_workers: int = 2  # thread pool size for per-article tasks (one per core)
+    chunk_size: int = 8  # articles per read/extract task (not one task per article)
+    batch_size: int = 500  # articles validated and loaded per transaction
+    dask: bool = False  # run tasks on a Dask LocalCluster (needs the `dask` extra)
+    dask_address: str | None = None  # tcp://HOST:PORT of an existing Dask scheduler
+    dask_workers: int = 2  # worker processes of the LocalCluster started by `dask`
     user_agent: str = "opwatch/0.1 (+text-only research crawler)"
+
+    def __post_init__(self) -> None:
+        for name in ("chunk_size", "batch_size", "max_workers", "dask_workers"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"{name} must be at least 1, got {getattr(self, name)} (OPWATCH_{name.upper()})"
+                )
+
+    @property
+    def uses_dask(self) -> bool:
+        return self.dask or bool(self.dask_address)
 
     @property
     def database(self) -> Path:

@@ -9,8 +9,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
 
+from expectations.outcome import ValidationOutcome
 from expectations.report import artifact_key, publish_artifact, write_reports
-from expectations.runner import ValidationOutcome
 from warehouse.db import LoadResult
 
 
