@@ -54,7 +54,8 @@ def pipeline(
     seen: dict[str, str] = {}
     models_ready = False
 
-    for batch_sources in chunked(expanded, settings.batch_size) if expanded else [[]]:
+    batches = list(chunked(expanded, settings.batch_size)) or [[]]
+    for number, batch_sources in enumerate(batches, 1):
         source_chunks = list(chunked(batch_sources, settings.chunk_size))
         reads = read_chunk_task.map(
             source_chunks,
@@ -74,9 +75,10 @@ def pipeline(
         results = chunk_results(article_chunks, _outcomes(extracted))
         batch = assemble_batch(deduped.new, results, problems + deduped.duplicates)
         outcome = validate_new_task(batch, run_id, started, settings.reports)
-        loaded = load_outcome_task(
-            settings.database, outcome, totals.run_info(report_path), totals.n_batches == 0
-        )
+        # Until its last batch is loaded the run's row says "running", never "ok".
+        status = None if number == len(batches) else "running"
+        info = totals.run_info(report_path, status)
+        loaded = load_outcome_task(settings.database, outcome, info, first_batch=number == 1)
         totals.add(outcome, loaded)
 
     return report_task(

@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 STARTUP_TIMEOUT = 180.0  # seconds; a loaded machine can be slow to start the server
@@ -88,9 +88,11 @@ def api_for_dask(log_file: Path | None = None) -> Iterator[tuple[str, bool]]:
     if configured:
         yield configured, False
         return
-    with local_server(log_file) as api_url:
+    with local_server(log_file) as api_url, ExitStack() as stack:
         os.environ["PREFECT_API_URL"] = api_url
-        try:
-            yield api_url, True
-        finally:
-            os.environ.pop("PREFECT_API_URL", None)
+        stack.callback(os.environ.pop, "PREFECT_API_URL", None)
+        if "prefect" in sys.modules:  # imported already: its settings were read
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
+            stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
+        yield api_url, True

@@ -108,8 +108,10 @@ class RunTotals:
     gx_seconds: float = 0.0
     gx_result_ids: list[Any] = field(default_factory=list)
 
-    def run_info(self, report_path: str | None = None) -> RunInfo:
+    def run_info(self, report_path: str | None = None, status: str | None = None) -> RunInfo:
+        """The run's row after the next batch; status None: ok/quarantined from counts."""
         return RunInfo(
+            status=status,
             run_id=self.run_id,
             started_at=self.started,
             n_sources=self.n_sources,

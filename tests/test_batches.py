@@ -89,9 +89,14 @@ def test_a_run_in_batches_keeps_every_batch_and_the_run_totals(tmp_path: Path):
         _outcome_for([article(TEXT_A, "a.txt")], [bad]),
         _outcome_for([article(TEXT_B, "b.txt")]),
     ]
-    for outcome in batches:
-        loaded = load_outcome(db, outcome, totals.run_info(), first_batch=totals.n_batches == 0)
+    for number, outcome in enumerate(batches, 1):
+        status = None if number == len(batches) else "running"
+        info = totals.run_info(status=status)
+        loaded = load_outcome(db, outcome, info, first_batch=number == 1)
         totals.add(outcome, loaded)
+        if number == 1:
+            with duckdb.connect(str(db), read_only=True) as con:
+                assert con.execute("SELECT status FROM runs").fetchall() == [("running",)]
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
         # the second batch kept the first batch's quarantine row
@@ -111,7 +116,8 @@ def test_a_crash_loses_only_the_batch_in_flight(tmp_path: Path, monkeypatch):
     db = tmp_path / "w.duckdb"
     totals = RunTotals(RUN_ID, STARTED, tmp_path)
     first = _outcome_for([article(TEXT_A, "a.txt")])
-    totals.add(first, load_outcome(db, first, totals.run_info(), first_batch=True))
+    info = totals.run_info(status="running")
+    totals.add(first, load_outcome(db, first, info, first_batch=True))
 
     def crash_after_articles(*args, **kwargs):
         def on_step(name: str) -> None:
@@ -128,8 +134,8 @@ def test_a_crash_loses_only_the_batch_in_flight(tmp_path: Path, monkeypatch):
     with duckdb.connect(str(db), read_only=True) as con:
         ids = [r[0] for r in con.execute("SELECT source FROM articles").fetchall()]
         n_quarantine = con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
-        run = con.execute("SELECT n_articles_loaded FROM runs").fetchall()
-    assert ids == ["a.txt"] and n_quarantine == 0 and run == [(1,)]
+        run = con.execute("SELECT n_articles_loaded, status FROM runs").fetchall()
+    assert ids == ["a.txt"] and n_quarantine == 0 and run == [(1, "running")]
 
 
 def test_cli_refuses_a_bad_batch_size_with_the_variable_to_fix(monkeypatch):
