@@ -80,6 +80,18 @@ def local_server(log_file: Path | None = None, timeout: float = STARTUP_TIMEOUT)
             out.close()
 
 
+def drain_prefect_services(timeout: float = 30.0) -> None:
+    """Send the logs and events this process still has queued, while the server is up:
+    otherwise they are retried at exit against a server that is gone, and exit waits."""
+    if "prefect" not in sys.modules:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        service.drain_all(timeout=timeout)
+
+
 @contextmanager
 def api_for_dask(log_file: Path | None = None) -> Iterator[tuple[str, bool]]:
     """(PREFECT_API_URL, started_here): the configured server, or one started for this
@@ -95,4 +107,5 @@ def api_for_dask(log_file: Path | None = None) -> Iterator[tuple[str, bool]]:
             from prefect.settings import PREFECT_API_URL, temporary_settings
 
             stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
+        stack.callback(drain_prefect_services)  # runs first: before the server stops
         yield api_url, True

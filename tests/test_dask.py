@@ -27,7 +27,7 @@ def test_pipeline_runs_on_dask_local_cluster(tmp_path: Path, monkeypatch):
 
     from flows.pipeline import configured_pipeline
     from flows.runners import local_cluster_kwargs
-    from opwatch.prefect_server import local_server
+    from opwatch.prefect_server import drain_prefect_services, local_server
     from opwatch.settings import load_settings
 
     monkeypatch.setenv("OPWATCH_CHUNK_SIZE", "2")  # several chunks per worker
@@ -49,6 +49,7 @@ def test_pipeline_runs_on_dask_local_cluster(tmp_path: Path, monkeypatch):
                 with Client(cluster) as client:
                     loads = client.run(_tagger_loads)
             assert cluster.status.name == "closed"
+            drain_prefect_services()  # queued logs/events go out before the server stops
 
     assert summary["articles_new"] == n_good
     with duckdb.connect(str(db), read_only=True) as con:
