@@ -147,3 +147,20 @@ def test_cli_refuses_a_bad_batch_size_with_the_variable_to_fix(monkeypatch):
     result = CliRunner().invoke(app, ["run", "examples/articles"])
     assert result.exit_code == 2
     assert "OPWATCH_BATCH_SIZE" in result.output
+
+
+def test_the_settings_choose_the_task_runner():
+    from prefect.task_runners import ThreadPoolTaskRunner
+    from prefect_dask import DaskTaskRunner
+
+    from flows.runners import task_runner_for
+
+    threads = task_runner_for(load_settings(env={"OPWATCH_MAX_WORKERS": "3"}))
+    assert isinstance(threads, ThreadPoolTaskRunner) and threads._max_workers == 3
+    remote = task_runner_for(load_settings(env={"OPWATCH_DASK_ADDRESS": "tcp://10.0.0.5:8786"}))
+    assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://10.0.0.5:8786"
+    local = task_runner_for(
+        load_settings(env={"OPWATCH_DASK": "true", "OPWATCH_DASK_WORKERS": "3"})
+    )
+    assert local.address is None
+    assert local.cluster_kwargs["n_workers"] == 3 and local.cluster_kwargs["host"] == "127.0.0.1"
