@@ -7,9 +7,10 @@ folder and `opwatch run` is timed as a user runs it (its own process, temporary 
 server included): a first run, a re-run with nothing changed, and a re-run after 10% of
 the articles changed. On the `--compare` size a first run on Dask (`opwatch run --dask`,
 `--workers` worker processes, the Prefect server it starts included) is compared with
-the thread runner's first run. Peak RSS is the pipeline process's own peak (`main`) and
-the peak of the sum over it and all its descendants (`tree`: Prefect server, Dask
-workers), sampled every 0.2 s.
+the thread runner's first run. Peak RSS is that of the largest single process (`max
+process`: the pipeline process or, on Dask, a worker; from wait4, which covers the
+process and the children it waited for) and the peak of the sum over the process and
+all its descendants (`tree`: Prefect server, Dask workers), sampled every 0.2 s.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Measure:
     runner: str
     wall_s: float
     articles_per_s: float
-    main_rss_mb: float
+    max_process_rss_mb: float
     tree_rss_mb: float | None
     articles_in_db: int
     quarantined_rows: int
@@ -64,7 +65,8 @@ def _tree_rss(pid: int) -> float | None:
 
 
 def timed_run(args: list[str], env: dict[str, str]) -> tuple[float, float, float | None, str]:
-    """Run a command; wall seconds, its own peak RSS (MB), the tree's peak (MB), output."""
+    """Run a command; wall seconds, the peak RSS of its largest process (MB, wait4), the
+    peak of its whole process tree (MB, sampled), its output."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peak: list[float | None] = [None]
@@ -106,17 +108,17 @@ def measure(size: int, case: str, runner: str, corpus: Path, db: Path, env: dict
     args = [*OPWATCH, "run", str(corpus), "--db", str(db), "--reports", str(db.parent / "r")]
     if runner == "dask":
         args.append("--dask")
-    wall, main_rss, tree_rss, _ = timed_run(args, env)
+    wall, max_rss, tree_rss, _ = timed_run(args, env)
     articles, quarantined = _db_counts(db)
     result = Measure(
-        size, case, runner, wall, size / wall, main_rss, tree_rss, articles, quarantined
+        size, case, runner, wall, size / wall, max_rss, tree_rss, articles, quarantined
     )
     print(_row(result), flush=True)
     return result
 
 
 HEADER = (
-    "| size | case | runner | wall s | articles/s | peak RSS main MB | peak RSS tree MB "
+    "| size | case | runner | wall s | articles/s | peak RSS max process MB | peak RSS tree MB "
     "| articles in db | quarantined |\n|---:|---|---|---:|---:|---:|---:|---:|---:|"
 )
 
@@ -125,7 +127,7 @@ def _row(m: Measure) -> str:
     tree = f"{m.tree_rss_mb:.0f}" if m.tree_rss_mb is not None else "n/a"
     return (
         f"| {m.size} | {m.case} | {m.runner} | {m.wall_s:.1f} | {m.articles_per_s:.2f} "
-        f"| {m.main_rss_mb:.0f} | {tree} | {m.articles_in_db} | {m.quarantined_rows} |"
+        f"| {m.max_process_rss_mb:.0f} | {tree} | {m.articles_in_db} | {m.quarantined_rows} |"
     )
 
 
