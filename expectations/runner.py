@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,67 +20,22 @@ from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from expectations import suites
+from expectations.outcome import (
+    DOCUMENTS,
+    ExpectationCount,
+    TableCounts,
+    ValidationOutcome,
+    problem_counts,
+    problem_rows,
+    summary_html_path,  # noqa: F401 - re-exported
+)
 from expectations.suites import ARTICLES, ENTITIES, FIGURES, ROW_ID, TABLES
 from opwatch.records import Article, Entity, Figure, Problem, QuarantineRow, to_row
 
-DOCUMENTS = "documents"  # ingest/clean/extract problems
 PARENT_FAILED = "parent_article_failed"
 GX_DIR = "gx"
 DATASOURCE = "opwatch"
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]}
-
-
-@dataclass
-class TableCounts:
-    evaluated: int = 0
-    passed: int = 0
-    failed: int = 0
-
-
-@dataclass
-class ExpectationCount:
-    table: str
-    check: str  # stable name from the suite (meta.check), or an error code for documents
-    expectation_type: str  # e.g. expect_column_values_to_be_in_set
-    column: str | None
-    evaluated: int  # rows the expectation looked at (after its row condition)
-    unexpected: int
-    success: bool
-    error: str | None = None  # set when GX could not evaluate it
-
-
-@dataclass
-class ValidationOutcome:
-    run_id: str
-    run_date: date
-    reports_dir: Path
-    articles: list[Article]  # passed
-    entities: list[Entity]
-    figures: list[Figure]
-    quarantine: list[QuarantineRow]
-    tables: dict[str, TableCounts]
-    expectations: list[ExpectationCount]
-    gx_seconds: float = 0.0
-    gx_result_ids: list[Any] = field(default_factory=list, repr=False)  # for Data Docs
-
-    @property
-    def success(self) -> bool:
-        return not self.quarantine
-
-    @property
-    def summary_html(self) -> Path:
-        """Where expectations.report writes this run's HTML summary."""
-        return summary_html_path(self.reports_dir, self.run_id)
-
-    @property
-    def n_quarantined_rows(self) -> int:
-        """Distinct quarantined rows (a row failing two checks counts once)."""
-        return sum(c.failed for c in self.tables.values())
-
-
-def summary_html_path(reports_dir: Path, run_id: str) -> Path:
-    """reports_dir/validation_<run_id>.html, with the run id made filename-safe."""
-    return Path(reports_dir) / f"validation_{re.sub(r'[^A-Za-z0-9_.-]+', '_', run_id)}.html"
 
 
 def open_context(reports_dir: Path) -> Any:
@@ -197,20 +150,6 @@ def _row_json(row_id: str, record: Any) -> str:
     return json.dumps({ROW_ID: row_id, **to_row(record)}, default=str, ensure_ascii=False)
 
 
-def _problem_rows(run_id: str, problems: Sequence[Problem]) -> list[QuarantineRow]:
-    return [
-        QuarantineRow(
-            run_id=run_id,
-            table_name=DOCUMENTS,
-            row_key=p.source,
-            expectation=p.code,
-            reason=f"{p.stage}: {p.message}",
-            row_json=json.dumps(to_row(p), default=str, ensure_ascii=False),
-        )
-        for p in problems
-    ]
-
-
 def validate_batch(
     articles: Sequence[Article],
     entities: Sequence[Entity],
@@ -272,13 +211,9 @@ def validate_batch(
         n = len(records[table])
         tables[table] = TableCounts(n, len(passed[table]), n - len(passed[table]))
 
-    quarantine.extend(_problem_rows(run_id, problems))
+    quarantine.extend(problem_rows(run_id, problems))
     tables[DOCUMENTS] = TableCounts(len(problems), 0, len(problems))
-    by_code: dict[str, int] = {}
-    for p in problems:
-        by_code[p.code] = by_code.get(p.code, 0) + 1
-    for code, n in sorted(by_code.items()):
-        counts.append(ExpectationCount(DOCUMENTS, code, "pipeline_error", None, n, n, False))
+    counts.extend(problem_counts(problems))
     return ValidationOutcome(
         run_id=run_id,
         run_date=run_date,

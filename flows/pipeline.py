@@ -9,22 +9,28 @@ from typing import Any
 from prefect import Flow, flow, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from expectations.outcome import summary_html_path
+from flows.runners import task_runner_for
 from opwatch.errors import RunFailed
 from opwatch.fingerprint import fingerprint
 from opwatch.settings import Settings, load_settings
-from tasks.assemble import assemble_batch, split_cleaned
-from tasks.clean import clean_task
-from tasks.dedupe import dedupe_task
-from tasks.extract import extract_task, prepare_models_task
+from tasks.assemble import assemble_batch
+from tasks.batches import RunTotals, dedupe_batch, load_outcome_task, validate_new_task
+from tasks.chunks import chunk_results, chunked, extract_chunk_task, merge_reads, read_chunk_task
+from tasks.extract import prepare_models_task
 from tasks.health import run_failures
-from tasks.ingest import ingest_task
-from tasks.load import known_ids_task, load_task
+from tasks.ingest import expand_sources
+from tasks.load import known_ids_task
 from tasks.report import report_task
-from tasks.validate import validate_task
 
 
 def new_run_id(now: datetime) -> str:
     return now.strftime("run-%Y%m%dT%H%M%S%fZ")
+
+
+def _outcomes(futures: Any) -> list[Any]:
+    """Each future's result, or its exception when the task failed."""
+    return [f.result(raise_on_failure=False) for f in futures]
 
 
 # Deployments import this module in their flow-run process: the pool is sized from the
@@ -40,7 +46,8 @@ def pipeline(
     db_path: str | None = None,
     reports_dir: str | None = None,
 ) -> dict[str, Any]:
-    """Ingest -> clean -> dedupe -> extract -> validate -> load -> report.
+    """Ingest -> clean -> dedupe -> extract -> validate -> load, one batch of sources at a
+    time (OPWATCH_BATCH_SIZE), each task over a chunk (OPWATCH_CHUNK_SIZE); then report.
 
     Raises RunFailed (the flow run ends Failed) when every source failed or more rows
     were quarantined than OPWATCH_MAX_QUARANTINED; what passed is loaded first.
@@ -52,43 +59,60 @@ def pipeline(
     )
     started = datetime.now(UTC)
     run_id = new_run_id(started)
-
-    documents, problems = ingest_task(sources, settings)
-    cleaned = clean_task.map(documents, run_id=unmapped(run_id), now=unmapped(started)).result()
-    articles, clean_problems = split_cleaned(cleaned)
-    known = known_ids_task(settings.database)
-    deduped = dedupe_task(articles, known, force)
-
-    if deduped.new:
-        prepare_models_task(settings)
-    # --force also refreshes the extraction cache (keyed by content hash + fingerprint).
-    extract = extract_task.with_options(refresh_cache=force)
-    futures = extract.map(deduped.new, settings=unmapped(settings))
-    results = [f.result(raise_on_failure=False) for f in futures]
-    batch = assemble_batch(deduped.new, results, problems + clean_problems + deduped.duplicates)
-
-    outcome = validate_task(batch, run_id, started, settings.reports)
-    skipped = len(deduped.already_loaded)
-    failures = run_failures(
-        len(outcome.articles), skipped, outcome.quarantine, settings.max_quarantined
-    )
+    expanded = expand_sources(sources)
     key = fingerprint(settings)
-    loaded = load_task(
-        settings.database,
-        run_id,
-        outcome,
-        started,
-        sources,
-        skipped,
-        status="failed" if failures else None,
-        fingerprint=key,
-        lock_timeout=settings.lock_timeout,
-    )
+    totals = RunTotals(run_id, started, settings.reports, n_sources=len(sources), fingerprint=key)
+    report_path = str(summary_html_path(settings.reports, run_id))
+    known = known_ids_task(settings.database)
+    seen: dict[str, str] = {}
+    models_ready = False
+    failures: list[str] = []
+
+    batches = list(chunked(expanded, settings.batch_size)) or [[]]
+    for number, batch_sources in enumerate(batches, 1):
+        source_chunks = list(chunked(batch_sources, settings.chunk_size))
+        reads = read_chunk_task.map(
+            source_chunks,
+            settings=unmapped(settings),
+            run_id=unmapped(run_id),
+            now=unmapped(started),
+        )
+        articles, problems = merge_reads(source_chunks, _outcomes(reads))
+        deduped = dedupe_batch(articles, known, seen, force)
+        totals.n_skipped += len(deduped.already_loaded)
+        if deduped.new and not models_ready:
+            # A missing or broken model stops the run here, with its own message.
+            prepare_models_task.submit(settings).result()
+            models_ready = True
+        article_chunks = list(chunked(deduped.new, settings.chunk_size))
+        extracted = extract_chunk_task.map(article_chunks, settings=unmapped(settings))
+        results = chunk_results(article_chunks, _outcomes(extracted))
+        batch = assemble_batch(deduped.new, results, problems + deduped.duplicates)
+        outcome = validate_new_task(batch, run_id, started, settings.reports)
+        # Until its last batch is loaded the run's row says "running", never "ok".
+        status = "running"
+        if number == len(batches):
+            failures = run_failures(
+                totals.n_articles + len(outcome.articles),
+                totals.n_skipped,
+                [*totals.quarantine, *outcome.quarantine],
+                settings.max_quarantined,
+            )
+            status = "failed" if failures else None
+        loaded = load_outcome_task(
+            settings.database,
+            outcome,
+            totals.run_info(report_path, status),
+            first_batch=number == 1,
+            lock_timeout=settings.lock_timeout,
+        )
+        totals.add(outcome, loaded)
+
     summary = report_task(
-        outcome,
-        loaded,
+        totals.outcome(),
+        totals.loaded,
         settings.database,
-        skipped,
+        totals.n_skipped,
         settings.keep_reports,
         failures=failures,
         fingerprint=key,
@@ -99,5 +123,6 @@ def pipeline(
 
 
 def configured_pipeline(settings: Settings) -> Flow:
-    """The pipeline with its thread pool sized from the settings (OPWATCH_MAX_WORKERS)."""
-    return pipeline.with_options(task_runner=ThreadPoolTaskRunner(settings.max_workers))
+    """The pipeline with the task runner the settings ask for: a thread pool sized by
+    OPWATCH_MAX_WORKERS, or Dask (OPWATCH_DASK / OPWATCH_DASK_ADDRESS)."""
+    return pipeline.with_options(task_runner=task_runner_for(settings))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -51,48 +52,83 @@ def run(
     ),
     db: Path | None = DbOption,
     reports: Path | None = typer.Option(None, "--reports", help="Folder for reports."),
+    dask: bool = typer.Option(
+        False, "--dask", help="Run the tasks on a local Dask cluster (OPWATCH_DASK_WORKERS)."
+    ),
+    dask_address: str | None = typer.Option(
+        None, "--dask-address", help="Use the Dask scheduler at tcp://HOST:PORT."
+    ),
 ) -> None:
     """Run the whole pipeline (a Prefect flow) and load what passes validation.
 
     Exits 1 when every source failed or more rows were quarantined than
     OPWATCH_MAX_QUARANTINED, 2 on a setting, model or warehouse error, 130 when stopped.
     """
-    settings = _settings()  # validated before Prefect or any model is imported
-    from opwatch.errors import RunFailed
+    # validated before Prefect or any model is imported
+    settings = _settings(dask=dask or None, dask_address=dask_address)
     from opwatch.runtime import stop_on_signals
+    from tasks.sources import transportable
 
+    arguments = {
+        "sources": [transportable(source) for source in sources],
+        "force": force,
+        "allow_private": allow_private,
+        "db_path": str(db) if db else None,
+        "reports_dir": str(reports) if reports else None,
+    }
     with stop_on_signals():
-        from flows.pipeline import configured_pipeline
-        from models.ner.tagger import NerModelError
-        from tasks.sources import transportable
-        from warehouse.db import WarehouseError
+        if not settings.uses_dask:
+            print_summary(_run_pipeline(settings, arguments))
+            return
+        from opwatch.prefect_server import PrefectServerError, api_for_dask
 
-        pipeline = configured_pipeline(settings)
+        if not os.environ.get("PREFECT_API_URL"):
+            err.print(
+                "Dask needs a real Prefect server (each worker would otherwise start a "
+                "temporary one of its own), and PREFECT_API_URL is not set: starting one on "
+                "127.0.0.1 for this run. Set PREFECT_API_URL to use yours; workers on other "
+                "machines need it."
+            )
+        log = settings.data_dir / "prefect-server.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with err.status("Running the opwatch pipeline (Prefect flow)..."):
-                summary = pipeline(
-                    sources=[transportable(source) for source in sources],
-                    force=force,
-                    allow_private=allow_private,
-                    db_path=str(db) if db else None,
-                    reports_dir=str(reports) if reports else None,
-                )
-        except RunFailed as failed:
-            if failed.summary:
-                print_summary(failed.summary)
-            for problem in failed.problems:
-                err.print(f"[red]run failed:[/red] {problem}")
-            raise typer.Exit(1) from None
-        except (NerModelError, WarehouseError, SettingsError) as error:
-            err.print(f"[red]error:[/red] {error}")
+            with api_for_dask(log) as (api_url, started):
+                if started:
+                    err.print(f"Prefect server: {api_url} (log: {log})")
+                summary = _run_pipeline(settings, arguments)
+        except PrefectServerError as error:
+            err.print(f"[red]error:[/red] {error}; see {log}, or set PREFECT_API_URL.")
             raise typer.Exit(2) from None
     print_summary(summary)
 
 
-def _settings() -> Settings:
+def _run_pipeline(settings: Settings, arguments: dict) -> dict:
+    """The flow run; exit 1 when the run failed, 2 on a model, warehouse or Dask error."""
+    from flows.pipeline import configured_pipeline
+    from flows.runners import DaskUnavailableError
+    from models.ner.tagger import NerModelError
+    from opwatch.errors import RunFailed
+    from warehouse.db import WarehouseError
+
+    try:
+        pipeline = configured_pipeline(settings)
+        with err.status("Running the opwatch pipeline (Prefect flow)..."):
+            return pipeline(**arguments)
+    except RunFailed as failed:
+        if failed.summary:
+            print_summary(failed.summary)
+        for problem in failed.problems:
+            err.print(f"[red]run failed:[/red] {problem}")
+        raise typer.Exit(1) from None
+    except (NerModelError, WarehouseError, SettingsError, DaskUnavailableError) as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+
+def _settings(**overrides: object) -> Settings:
     """The validated settings, or a clear message and exit status 2."""
     try:
-        return load_settings()
+        return load_settings(**overrides)
     except SettingsError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     allow_private: bool = False  # allow fetching loopback/private addresses
     max_workers: int = Field(2, ge=1)  # thread pool size for per-article tasks
     keep_reports: int = Field(30, ge=1)  # run reports (and GX results) kept; older ones are deleted
+    chunk_size: int = Field(8, ge=1)  # articles per read/extract task (not one per article)
+    batch_size: int = Field(500, ge=1)  # articles validated and loaded per transaction
+    dask: bool = False  # run tasks on a Dask LocalCluster (needs the `dask` extra)
+    dask_address: str | None = None  # tcp://HOST:PORT of an existing Dask scheduler
+    dask_workers: int = Field(2, ge=1)  # worker processes of the LocalCluster started by `dask`
     user_agent: str = "opwatch/0.1 (+text-only research crawler)"
     # A run fails (exit 1, Failed flow state) when more than this many rows are
     # quarantined; None: no limit (a run still fails when every source failed).
@@ -75,6 +80,10 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
+
+    @property
+    def uses_dask(self) -> bool:
+        return self.dask or bool(self.dask_address)
 
     @property
     def database(self) -> Path:

@@ -31,7 +31,15 @@ if TYPE_CHECKING:  # GX is heavy to import; loading does not need it
 
     from expectations.runner import ValidationOutcome
 
-__all__ = ["LoadResult", "RunInfo", "known_ids", "known_ids_task", "load", "load_task"]
+__all__ = [
+    "LoadResult",
+    "RunInfo",
+    "known_ids",
+    "known_ids_task",
+    "load",
+    "load_run",
+    "load_task",
+]
 
 
 def known_ids(db_path: Path | str) -> set[str]:
@@ -58,11 +66,7 @@ def load(
     fingerprint: str | None = None,
     lock_timeout: float = 60.0,
 ) -> LoadResult:
-    """Wait for the write lock (with backoff, up to lock_timeout s), migrate if needed
-    (and re-apply the layer views), load the validated batch and its quarantine in one
-    transaction, run the SQL data tests (results in `LoadResult.data_tests`; a failure
-    marks the run's status), then publish the read snapshot. A load that fails is rolled
-    back and recorded as a 'failed' run."""
+    """Load one run's validated records in one batch (see load_run)."""
     info = RunInfo(
         run_id=run_id,
         started_at=started,
@@ -72,6 +76,24 @@ def load(
         report_path=str(outcome.summary_html),
         fingerprint=fingerprint,
     )
+    return load_run(db_path, outcome, info, lock_timeout=lock_timeout)
+
+
+def load_run(
+    db_path: Path | str,
+    outcome: ValidationOutcome,
+    info: RunInfo,
+    *,
+    lock_timeout: float = 60.0,
+    keep_run_quarantine: bool = False,
+) -> LoadResult:
+    """Wait for the write lock (with backoff, up to lock_timeout s), migrate if needed
+    (and re-apply the layer views), load the validated batch and its quarantine in one
+    transaction, run the SQL data tests (results in `LoadResult.data_tests`; a failure
+    marks the run's status), then publish the read snapshot. A load that fails is rolled
+    back and recorded as a 'failed' run. `keep_run_quarantine`: a later batch of the same
+    run adds to its quarantine rows instead of replacing them."""
+    run_id = info.run_id
     con = open_for_write(db_path, timeout=lock_timeout)
     failure: Exception | None = None
     try:
@@ -85,6 +107,7 @@ def load(
                 outcome.figures,
                 outcome.quarantine,
                 info,
+                keep_run_quarantine=keep_run_quarantine,
             )
         except Exception as exc:
             failure = exc

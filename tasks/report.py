@@ -12,8 +12,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext, TaskRunContext
 
+from expectations.outcome import ExpectationCount, ValidationOutcome
 from expectations.report import artifact_key, publish_artifact, summary_markdown
-from expectations.runner import ExpectationCount, ValidationOutcome
 from opwatch.reports.build import publish_run_pages
 from tasks.health import quarantine_warnings, source_reasons
 from warehouse.data_tests import DataTestResult

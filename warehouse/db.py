@@ -57,6 +57,10 @@ class RunInfo:
     status: str | None = None  # None: 'ok', or 'quarantined' when rows were quarantined
     report_path: str | None = None
     fingerprint: str | None = None  # what produced the rows (opwatch.fingerprint)
+    # A run loaded in batches: what earlier batches of the same run loaded/quarantined,
+    # so that the run's row always holds the run's totals so far.
+    n_loaded_before: int = 0
+    n_quarantined_before: int = 0
 
 
 @dataclass
@@ -256,6 +260,7 @@ def load_batch(
     quarantine_rows: Sequence[QuarantineRow],
     run_info: RunInfo,
     on_step: Callable[[str], None] | None = None,
+    keep_run_quarantine: bool = False,
 ) -> LoadResult:
     """Load one validated batch in ONE transaction.
 
@@ -264,6 +269,8 @@ def load_batch(
     are replaced), and an article whose source now has different content replaces the
     old version. Operations are upserted by canonical name; one left without articles is
     removed. `on_step(name)` runs after each step (tests inject failures there).
+    A run's quarantine rows are replaced, unless `keep_run_quarantine` (a later batch of
+    a run loaded in batches adds to the rows of the earlier ones).
     """
     if run_info.run_id != run_id:
         raise ValueError(f"run_info is for {run_info.run_id}, not {run_id}")
@@ -326,7 +333,8 @@ def load_batch(
         )
         step("operations")
 
-        con.execute("DELETE FROM quarantine WHERE run_id = ?", [run_id])
+        if not keep_run_quarantine:
+            con.execute("DELETE FROM quarantine WHERE run_id = ?", [run_id])
         q_rows = [
             (q.run_id, q.table_name, q.row_key, q.expectation, q.reason, q.row_json, now)
             for q in quarantine_rows
@@ -336,7 +344,12 @@ def load_batch(
         step("quarantine")
 
         n_quarantined = len({(q.table_name, q.row_key) for q in quarantine_rows})
-        record_run(con, run_info, inserted + len(present), n_quarantined)
+        record_run(
+            con,
+            run_info,
+            run_info.n_loaded_before + inserted + len(present),
+            run_info.n_quarantined_before + n_quarantined,
+        )
         step("runs")
         con.commit()
     except BaseException:

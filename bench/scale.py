@@ -1,0 +1,168 @@
+"""`make bench-scale`: how wall time and memory grow with the corpus.
+
+    python -m bench.scale [--sizes 100 1000 5000] [--compare 1000] [--workers 2]
+
+For each size a synthetic corpus (bench/scale_corpus.py) is written to a temporary
+folder and `opwatch run` is timed as a user runs it (its own process, temporary Prefect
+server included): a first run, a re-run with nothing changed, and a re-run after 10% of
+the articles changed. On the `--compare` size a first run on Dask (`opwatch run --dask`,
+`--workers` worker processes, the Prefect server it starts included) is compared with
+the thread runner's first run. Peak RSS is that of the largest single process (`max
+process`: the pipeline process or, on Dask, a worker; from wait4, which covers the
+process and the children it waited for) and the peak of the sum over the process and
+all its descendants (`tree`: Prefect server, Dask workers), sampled every 0.2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.scale_corpus import change_some, write_corpus
+from opwatch.settings import PROJECT_ROOT
+
+OPWATCH = [sys.executable, "-m", "opwatch.cli"]
+
+
+@dataclass
+class Measure:
+    size: int
+    case: str
+    runner: str
+    wall_s: float
+    articles_per_s: float
+    max_process_rss_mb: float
+    tree_rss_mb: float | None
+    articles_in_db: int
+    quarantined_rows: int
+
+
+def _tree_rss(pid: int) -> float | None:
+    try:
+        import psutil
+    except ImportError:
+        return None
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return None
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:
+            continue
+    return total / 2**20
+
+
+def timed_run(args: list[str], env: dict[str, str]) -> tuple[float, float, float | None, str]:
+    """Run a command; wall seconds, the peak RSS of its largest process (MB, wait4), the
+    peak of its whole process tree (MB, sampled), its output."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak: list[float | None] = [None]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            rss = _tree_rss(proc.pid)
+            if rss is not None:
+                peak[0] = max(peak[0] or 0.0, rss)
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{output[-3000:]}")
+    return wall, usage.ru_maxrss / 1024, peak[0], output
+
+
+def _db_counts(db: Path) -> tuple[int, int]:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        run = con.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
+        quarantined = con.execute(
+            "SELECT count(*) FROM quarantine WHERE run_id = ?", [run[0]]
+        ).fetchone()[0]
+    return articles, quarantined
+
+
+def measure(size: int, case: str, runner: str, corpus: Path, db: Path, env: dict) -> Measure:
+    args = [*OPWATCH, "run", str(corpus), "--db", str(db), "--reports", str(db.parent / "r")]
+    if runner == "dask":
+        args.append("--dask")
+    wall, max_rss, tree_rss, _ = timed_run(args, env)
+    articles, quarantined = _db_counts(db)
+    result = Measure(
+        size, case, runner, wall, size / wall, max_rss, tree_rss, articles, quarantined
+    )
+    print(_row(result), flush=True)
+    return result
+
+
+HEADER = (
+    "| size | case | runner | wall s | articles/s | peak RSS max process MB | peak RSS tree MB "
+    "| articles in db | quarantined |\n|---:|---|---|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def _row(m: Measure) -> str:
+    tree = f"{m.tree_rss_mb:.0f}" if m.tree_rss_mb is not None else "n/a"
+    return (
+        f"| {m.size} | {m.case} | {m.runner} | {m.wall_s:.1f} | {m.articles_per_s:.2f} "
+        f"| {m.max_process_rss_mb:.0f} | {tree} | {m.articles_in_db} | {m.quarantined_rows} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--compare", type=int, default=1000, help="0: no Dask comparison")
+    parser.add_argument("--workers", type=int, default=2, help="Dask worker processes")
+    parser.add_argument("--json", type=Path, help="also write the measures as JSON")
+    args = parser.parse_args(argv)
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
+    env["OPWATCH_DASK_WORKERS"] = str(args.workers)
+    env.pop("PREFECT_API_URL", None)  # each run as typed: temporary server or its own
+    results: list[Measure] = []
+    print(HEADER, flush=True)
+    with tempfile.TemporaryDirectory(prefix="opwatch-scale-") as tmp:
+        for size in args.sizes:
+            work = Path(tmp) / str(size)
+            corpus = work / "corpus"
+            paths = write_corpus(corpus, size)
+            db = work / "thread" / "scale.duckdb"
+            results.append(measure(size, "first run", "thread", corpus, db, env))
+            if size == args.compare:
+                dask_db = work / "dask" / "scale.duckdb"
+                results.append(measure(size, "first run", "dask", corpus, dask_db, env))
+            results.append(measure(size, "re-run unchanged", "thread", corpus, db, env))
+            change_some(paths, 0.10)
+            results.append(measure(size, "re-run 10% changed", "thread", corpus, db, env))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps([asdict(m) for m in results], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Chunked work: read, clean and extract a chunk of articles per task, not one task each.
+
+10,000 articles become a few hundred task runs (`chunk_size`, OPWATCH_CHUNK_SIZE). Each
+process loads the models once (tasks.extract.load_models caches them per settings), so a
+Dask worker pays the model load on its first chunk only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from opwatch.errors import OpwatchError
+from opwatch.records import Article, Entity, Figure, Problem
+from opwatch.settings import Settings
+
+T = TypeVar("T")
+
+ExtractResult = tuple[list[Entity], list[Figure]] | BaseException
+
+
+def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    """Consecutive slices of at most `size` items (none for an empty sequence)."""
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, got {size}")
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def read_chunk(
+    sources: list[str], settings: Settings, run_id: str, now: datetime
+) -> tuple[list[Article], list[Problem]]:
+    """Ingest and clean a chunk of sources: cleaned articles (id = content hash) and the
+    problems of the sources that gave none. Never raises for a bad source."""
+    from tasks.clean import clean
+    from tasks.ingest import ingest
+
+    documents, problems = ingest(sources, settings)
+    articles: list[Article] = []
+    for document in documents:
+        cleaned = clean(document, run_id, now)
+        if isinstance(cleaned, Problem):
+            problems.append(cleaned)
+        else:
+            articles.append(cleaned)
+    return articles, problems
+
+
+def extract_chunk(articles: list[Article], settings: Settings) -> list[ExtractResult]:
+    """Extract every article of a chunk; one article's failure is returned in its place
+    (assemble_batch turns it into an E030 problem) and never stops the others."""
+    from tasks.extract import extract_facts
+
+    results: list[ExtractResult] = []
+    for article in articles:
+        try:
+            results.append(extract_facts(article, settings))
+        except Exception as exc:  # reported per article, with the exception's text
+            results.append(exc)
+    return results
+
+
+def merge_reads(
+    chunks: list[list[str]], outcomes: list[tuple[list[Article], list[Problem]] | BaseException]
+) -> tuple[list[Article], list[Problem]]:
+    """Join the read chunks in source order; a chunk whose task failed as a whole (a lost
+    worker, say) becomes one E020 problem per source, so nothing is lost silently."""
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for sources, outcome in zip(chunks, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            detail = f"read task failed: {type(outcome).__name__}: {outcome}"
+            message = OpwatchError("E020", detail).message
+            problems.extend(Problem(source, "clean", "E020", message) for source in sources)
+            continue
+        articles.extend(outcome[0])
+        problems.extend(outcome[1])
+    return articles, problems
+
+
+def chunk_results(
+    chunks: list[list[Article]], outcomes: list[list[ExtractResult] | BaseException]
+) -> list[ExtractResult]:
+    """One result per article, in order; a chunk whose task failed as a whole gives its
+    exception to each of its articles (assemble_batch reports them as E030)."""
+    results: list[ExtractResult] = []
+    for articles, outcome in zip(chunks, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            results.extend([outcome] * len(articles))
+        elif len(outcome) != len(articles):
+            error = RuntimeError(f"{len(outcome)} results for {len(articles)} articles")
+            results.extend([error] * len(articles))
+        else:
+            results.extend(outcome)
+    return results
+
+
+read_chunk_task = task(name="read-chunk", cache_policy=NO_CACHE)(read_chunk)
+extract_chunk_task = task(
+    name="extract-chunk",
+    cache_policy=NO_CACHE,  # re-runs skip known content by hash before extraction
+    task_run_name="extract-chunk-{articles[0].article_id:.12}",
+)(extract_chunk)
