@@ -130,10 +130,11 @@ def load_run(
 
 
 def _record_failed(con: DuckDBPyConnection, info: RunInfo, n_quarantined: int) -> None:
-    """Leave a 'failed' run row (no articles) after a rolled-back load, when possible."""
+    """Leave a 'failed' run row after a rolled-back load, when possible: it keeps what
+    earlier batches of the run loaded (the failed batch's rows are rolled back)."""
     info.status = "failed"
     try:
-        record_run(con, info, 0, n_quarantined)
+        record_run(con, info, info.n_loaded_before, info.n_quarantined_before + n_quarantined)
     except Exception:  # the database itself is the problem; the raised error says so
         return
 

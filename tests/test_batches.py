@@ -15,6 +15,7 @@ from opwatch.settings import load_settings
 from tasks.batches import RunTotals, dedupe_batch, load_outcome
 from tasks.chunks import chunk_results, chunked, merge_reads, read_chunk
 from tests.factories import RUN_ID, TEXT_A, TEXT_B, article
+from warehouse.db import WarehouseError
 
 STARTED = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -110,7 +111,7 @@ def test_a_run_in_batches_keeps_every_batch_and_the_run_totals(tmp_path: Path):
 
 
 def test_a_crash_loses_only_the_batch_in_flight(tmp_path: Path, monkeypatch):
-    import tasks.batches as batches_module
+    import tasks.load as load_module
     from warehouse import db as warehouse_db
 
     db = tmp_path / "w.duckdb"
@@ -126,16 +127,17 @@ def test_a_crash_loses_only_the_batch_in_flight(tmp_path: Path, monkeypatch):
 
         return warehouse_db.load_batch(*args, **kwargs, on_step=on_step)
 
-    monkeypatch.setattr(batches_module, "load_batch", crash_after_articles)
+    monkeypatch.setattr(load_module, "load_batch", crash_after_articles)
     second = _outcome_for([article(TEXT_B, "b.txt")])
     second.quarantine = [QuarantineRow(RUN_ID, "documents", "x", "E001", "r", "{}")]
-    with pytest.raises(RuntimeError, match="power cut"):
+    with pytest.raises(WarehouseError, match="power cut"):
         load_outcome(db, second, totals.run_info(), first_batch=False)
     with duckdb.connect(str(db), read_only=True) as con:
         ids = [r[0] for r in con.execute("SELECT source FROM articles").fetchall()]
         n_quarantine = con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
         run = con.execute("SELECT n_articles_loaded, status FROM runs").fetchall()
-    assert ids == ["a.txt"] and n_quarantine == 0 and run == [(1, "running")]
+    # the first batch stays; the run row keeps its totals and says the run failed
+    assert ids == ["a.txt"] and n_quarantine == 0 and run == [(1, "failed")]
 
 
 def test_cli_refuses_a_bad_batch_size_with_the_variable_to_fix(monkeypatch):

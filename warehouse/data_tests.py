@@ -22,7 +22,8 @@ from opwatch.records import CONTENT_KINDS, ENTITY_KINDS, FIGURE_ROLES, QUALIFIER
 
 SQL_TESTS_DIR = Path(__file__).resolve().parent / "sql_tests"
 DATA_TESTS_FAILED = "data_tests_failed"  # runs.status of a load whose data tests failed
-RUN_STATUSES = ("ok", "quarantined", "failed", DATA_TESTS_FAILED)
+# "running": a run loaded in batches, until its last batch is loaded
+RUN_STATUSES = ("ok", "quarantined", "failed", "running", DATA_TESTS_FAILED)
 QUARANTINE_TABLES = ("articles", "entities", "figures", "documents")  # expectations.runner
 ACCEPTED: dict[str, tuple[str, ...]] = {
     "figure_roles": FIGURE_ROLES,

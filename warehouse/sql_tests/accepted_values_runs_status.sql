@@ -1,4 +1,4 @@
--- runs.status: ok, quarantined, failed or data_tests_failed
+-- runs.status: ok, quarantined, failed, running or data_tests_failed
 SELECT run_id, status
 FROM runs
 WHERE status NOT IN {{ run_statuses }}

@@ -12,6 +12,6 @@ COMMENT ON COLUMN stg_runs.n_sources IS 'Sources given to the run';
 COMMENT ON COLUMN stg_runs.n_articles_loaded IS 'Articles of the run now in the warehouse (new plus already present)';
 COMMENT ON COLUMN stg_runs.n_skipped IS 'Sources skipped because their content was already loaded';
 COMMENT ON COLUMN stg_runs.n_quarantined IS 'Distinct rows it quarantined';
-COMMENT ON COLUMN stg_runs.status IS 'ok, quarantined, data_tests_failed or failed';
+COMMENT ON COLUMN stg_runs.status IS 'ok, quarantined, data_tests_failed, failed, or running (until the last batch of the run is loaded)';
 COMMENT ON COLUMN stg_runs.report_path IS 'Its HTML run report';
 COMMENT ON COLUMN stg_runs.fingerprint IS 'Extraction fingerprint: settings, code, model files and gazetteers that produced the rows (NULL before migration 004)';
