@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -64,13 +65,15 @@ class Analysis:
     model: Any = None  # the shared model whose role head reads `states`
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
-        """First and last sub-token of the words overlapping text[start:end]."""
-        hit = [
-            p
-            for p, w in enumerate(self.word_of)
-            if w >= 0 and self.words[w][0] < end and start < self.words[w][1]
-        ]
-        return (hit[0], hit[-1]) if hit else None
+        """First and last sub-token of the words overlapping text[start:end]
+        (binary search: words and their sub-tokens are in text order)."""
+        lo = bisect_right(self.words, start, key=lambda w: w[1])  # first word ending after
+        hi = bisect_left(self.words, end, key=lambda w: w[0])  # first word starting at/after end
+        if lo >= hi:
+            return None
+        first = bisect_left(self.word_of, lo, key=lambda w: w if w >= 0 else -1)
+        last = bisect_right(self.word_of, hi - 1, key=lambda w: w if w >= 0 else -1) - 1
+        return (first, last) if first <= last else None
 
 
 def split_words(text: str) -> list[tuple[int, int]]:
@@ -358,13 +361,18 @@ def _windows(n: int, starts: list[int], content: int) -> list[tuple[int, int]]:
     start = 0
     while start < n:
         hard = min(start + content, n)
-        inner = [s for s in starts if start < s <= hard]
-        end = n if hard == n else (inner[-1] if inner and inner[-1] - start >= step else hard)
+        # sentence starts in (start, hard], found by binary search (linear overall)
+        lo, hi = bisect_right(starts, start), bisect_right(starts, hard)
+        last_inner = starts[hi - 1] if hi > lo else None
+        if hard == n:
+            end = n
+        else:
+            end = last_inner if last_inner is not None and last_inner - start >= step else hard
         out.append((start, end))
         if end == n:
             break
-        target = [s for s in inner if s <= start + step]
-        start = min(target[-1] if target else start + step, end)
+        mid = bisect_right(starts, start + step, lo, hi)  # inner starts <= start + step
+        start = min(starts[mid - 1] if mid > lo else start + step, end)
     return out
 
 
