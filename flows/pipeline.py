@@ -11,10 +11,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from opwatch.settings import Settings, load_settings
 from tasks.assemble import assemble_batch, split_cleaned
-from tasks.clean import clean_task
+from flows.tasks import clean_task, extract_task, ingest_task, prepare_models_task
 from tasks.dedupe import dedupe_task
-from tasks.extract import extract_task, prepare_models_task
-from tasks.ingest import ingest_task
 from tasks.load import known_ids_task, load_task
 from tasks.report import report_task
 from tasks.validate import validate_task

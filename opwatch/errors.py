@@ -18,6 +18,10 @@ ERRORS: dict[str, str] = {
     "E020": "No main text could be extracted from the page.",
     "E021": "Duplicate article: the same cleaned text was already seen in this run.",
     "E030": "Extraction failed for this article; the article is kept without facts.",
+    "E031": "Article text is longer than the extraction cap; the article is kept without "
+    "facts. Raise OPWATCH_MAX_ARTICLE_CHARS to extract it anyway.",
+    "E032": "Article holds more numbers than the extraction cap; the article is kept without "
+    "facts. Raise OPWATCH_MAX_NUMBERS to extract it anyway.",
 }
 
 

@@ -20,9 +20,12 @@ class Settings:
     db_path: Path | None = None  # default: <data_dir>/opwatch.duckdb
     reports_dir: Path | None = None  # default: <data_dir>/reports
     ner_model: str | None = None  # None: the shipped model under models/ner/weights
-    ner_backend: str = "torch"  # torch | int8
+    ner_backend: str = "torch"  # torch (fp32 reference) | int8 | onnx (int8 ONNX Runtime)
+    ner_threads: int = 0  # intra-op threads of the onnx backend; 0: every available core
     role_classifier: str = "transformer"  # transformer (shared encoder) | rules
     max_bytes: int = 5_000_000  # size cap for files and HTTP responses
+    max_article_chars: int = 200_000  # longer cleaned texts are not extracted (E031)
+    max_numbers: int = 2_000  # articles with more numbers are not extracted (E032)
     fetch_timeout: float = 20.0  # seconds per HTTP request
     fetch_attempts: int = 3  # tries per URL for transient errors (5xx, 429, timeouts)
     allow_private: bool = False  # allow fetching loopback/private addresses

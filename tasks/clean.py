@@ -15,7 +15,6 @@ from datetime import datetime
 import lxml.etree
 import lxml.html
 import trafilatura
-from prefect import task
 
 from models.normalize.dates import find_dates, header, publication_date
 from opwatch.errors import ERRORS
@@ -369,5 +368,3 @@ def clean(doc: RawDocument, run_id: str, now: datetime) -> Article | Problem:
         run_id=run_id,
     )
 
-
-clean_task = task(name="clean")(clean)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from prefect import task
 
 from opwatch.errors import OpwatchError
 from opwatch.settings import Settings
@@ -231,4 +230,3 @@ def fetch(
 
 
 # No Prefect retries: fetch() already retries transient failures itself.
-fetch_task = task(name="fetch")(fetch)

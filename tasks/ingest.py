@@ -17,7 +17,6 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import httpx
-from prefect import task
 
 from opwatch.errors import OpwatchError
 from opwatch.records import Problem, RawDocument
@@ -385,6 +384,4 @@ def ingest(
 
 
 # ingest() never raises, so Prefect retries would only repeat the same Problems.
-ingest_task = task(name="ingest")(ingest)
-
 __all__ = ["FetchError", "decode_bytes", "expand_sources", "ingest", "load_file", "read_file"]

@@ -101,15 +101,20 @@ def resolve_method(method: str) -> str:
 
 
 def extract_figures(
-    text: str, article_id: str, method: str = "transformer", analysis: Analysis | None = None
+    text: str,
+    article_id: str,
+    method: str = "transformer",
+    analysis: Analysis | None = None,
+    numbers: list[ParsedNumber] | None = None,
 ) -> list[Figure]:
     """Every count in `text` as a Figure with role, qualifier, scope and evidence.
 
     `analysis` is the shared encoder's pass over `text` (entities and token states);
     without it the transformer encodes the text itself with the shipped model.
+    `numbers` is `scan_numbers(text)` when the caller already has it.
     """
     method = resolve_method(method)
-    items = number_items(text)
+    items = number_items(text, numbers)
     if method == "transformer" and items:
         from models.figures.roles_model import (
             analyse_text,

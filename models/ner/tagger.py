@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
-BACKENDS = ("torch", "int8")
+BACKENDS = ("torch", "int8", "onnx")
 # Dotted abbreviations and initials (U.S., e.g., J.), words with inner . & - or
 # apostrophes (but not a trailing possessive 's), the possessive itself, or any other
 # single character. Close to CoNLL-2003's own tokenisation.
@@ -119,7 +119,10 @@ class NerTagger:
 
     # ---------------------------------------------------------------- loading
     @classmethod
-    def load(cls, name_or_path: str | None = None, backend: str = "torch") -> NerTagger:
+    def load(
+        cls, name_or_path: str | None = None, backend: str = "torch", threads: int = 0
+    ) -> NerTagger:
+        """`threads`: intra-op threads of the onnx backend (0: every core available)."""
         if backend not in BACKENDS:
             raise NerModelError(
                 f"unknown NER backend {backend!r}: set OPWATCH_NER_BACKEND "
@@ -136,6 +139,8 @@ class NerTagger:
                 f"NER model directory not found: {source}; set "
                 "OPWATCH_NER_MODEL to a model directory or a hub id"
             )
+        if backend == "onnx":
+            return cls._load_onnx(path, source, name_or_path is None, threads)
         try:
             if (path / "opwatch_ner.json").is_file():
                 from models.ner.modeling import CasedBertTokenClassifier
@@ -176,6 +181,36 @@ class NerTagger:
         return cls(
             model.eval(), tok, labels, cased=cased, window=window, backend=backend, source=source
         )
+
+    @classmethod
+    def _load_onnx(cls, path: Path, source: str, shipped: bool, threads: int) -> NerTagger:
+        from transformers import AutoTokenizer
+
+        from models.ner.onnx_backend import ENCODER_FILE, OnnxSharedModel, onnx_dir
+
+        files = onnx_dir(path, shipped)
+        if not (path / "opwatch_ner.json").is_file() or not (files / ENCODER_FILE).is_file():
+            raise NerModelError(
+                f"no ONNX export of {source!r} in {files}: run `make export-onnx` "
+                "(opwatch models only), or set OPWATCH_NER_BACKEND=torch"
+            )
+        try:
+            marker = json.loads((path / "opwatch_ner.json").read_text())
+            model = OnnxSharedModel(path, files, threads)
+            tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        except ImportError as exc:
+            raise NerModelError(
+                f"the onnx backend needs onnxruntime ({exc}); install it or set "
+                "OPWATCH_NER_BACKEND=torch"
+            ) from exc
+        except Exception as exc:
+            raise NerModelError(
+                f"cannot load the ONNX model in {files} ({exc.__class__.__name__}: "
+                f"{str(exc)[:300]}); rebuild it with `make export-onnx`"
+            ) from exc
+        window = int(marker.get("max_length", 128))
+        labels = list(marker["labels"])
+        return cls(model, tok, labels, cased=True, window=window, backend="onnx", source=source)
 
     @property
     def role_labels(self) -> list[str] | None:
@@ -266,6 +301,8 @@ class NerTagger:
 
     def _forward(self, ids: Any, mask: Any, shapes: Any) -> tuple[Any, Any]:
         """(token states or None, NER logits) for a batch of windows."""
+        if self.backend == "onnx":
+            return self.model.encode_and_tag(ids, mask, shapes)
         if self.cased:
             hidden = self.model.encode(ids, mask, shapes)
             return hidden, self.model.ner_logits(hidden, shapes)
@@ -396,7 +433,9 @@ def _viterbi(logp: Any, masks: tuple[Any, Any]) -> list[int]:
 
 
 @lru_cache(maxsize=4)
-def get_tagger(name_or_path: str | None = None, backend: str = "torch") -> NerTagger:
+def get_tagger(
+    name_or_path: str | None = None, backend: str = "torch", threads: int = 0
+) -> NerTagger:
     """Process-wide cached tagger. None means the shipped weights; callers pass the values
-    of opwatch.settings (OPWATCH_NER_MODEL / OPWATCH_NER_BACKEND), read in one place."""
-    return NerTagger.load(name_or_path, backend)
+    of opwatch.settings (OPWATCH_NER_MODEL / _BACKEND / _THREADS), read in one place."""
+    return NerTagger.load(name_or_path, backend, threads)
