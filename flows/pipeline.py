@@ -9,9 +9,9 @@ from typing import Any
 from prefect import Flow, flow, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.tasks import clean_task, extract_task, ingest_task, prepare_models_task
 from opwatch.settings import Settings, load_settings
 from tasks.assemble import assemble_batch, split_cleaned
-from flows.tasks import clean_task, extract_task, ingest_task, prepare_models_task
 from tasks.dedupe import dedupe_task
 from tasks.load import known_ids_task, load_task
 from tasks.report import report_task

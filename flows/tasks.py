@@ -21,7 +21,7 @@ def _cache_key(context, parameters) -> str:  # noqa: ANN001 - Prefect's signatur
 
 
 ingest_task = task(name="ingest")(ingest)
-fetch_task = task(name="fetch")(fetch)
+fetch_task = task(name="fetch")(fetch)  # no Prefect retries: fetch() retries itself
 clean_task = task(name="clean")(clean)
 prepare_models_task = task(name="load-models", cache_policy=NO_CACHE)(prepare_models)
 extract_task = task(

@@ -106,7 +106,9 @@ def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
     return (offset, offset)
 
 
-def clip_span(text: str, span: tuple[int, int], start: int, end: int, reach: int) -> tuple[int, int]:
+def clip_span(
+    text: str, span: tuple[int, int], start: int, end: int, reach: int
+) -> tuple[int, int]:
     """`span` cut to at most `reach` characters either side of text[start:end], at
     whitespace where possible: the bounded context of one mention in a very long
     sentence (a one-line file, a table flattened to one line)."""

@@ -118,13 +118,14 @@ def is_contact_line(line: str) -> bool:
 
 def is_boilerplate_line(line: str) -> bool:
     """One line that is boilerplate on its own (widgets, prompts, contact details)."""
-    if not line or find_dates(line) and len(line.split()) < 12:
+    words = len(line.split())
+    if not line or words < 12 and find_dates(line):
         return False  # date lines stay: the header date is read from them
     if is_widget_line(line) or is_contact_line(line):
         return True
-    if len(line.split()) <= 60 and _COOKIE.search(line):
+    if words <= 60 and _COOKIE.search(line):
         return True
-    return len(line.split()) <= 25 and any(p.search(line) for p in _LINE_PATTERNS)
+    return words <= 25 and any(p.search(line) for p in _LINE_PATTERNS)
 
 
 def _is_prose(line: str) -> bool:
@@ -367,4 +368,3 @@ def clean(doc: RawDocument, run_id: str, now: datetime) -> Article | Problem:
         first_seen=now,
         run_id=run_id,
     )
-

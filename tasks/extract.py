@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
 from opwatch import __version__
 from opwatch.errors import OpwatchError
 from opwatch.records import Article, Entity, Figure

@@ -227,6 +227,3 @@ def fetch(
     finally:
         if own:
             client.close()
-
-
-# No Prefect retries: fetch() already retries transient failures itself.

@@ -155,6 +155,6 @@ def test_predict_reports_a_one_megabyte_line_without_running_the_model(tmp_path:
     path = tmp_path / "one-line.txt"
     path.write_text(one_line(1_000_000))
     settings = Settings(data_dir=tmp_path, ner_model=str(tmp_path / "no-model-here"))
-    (record, error), = predict_files([path], settings).values()
+    ((record, error),) = predict_files([path], settings).values()
     assert error is not None and "E031" in error
     assert record["doc"] == "one-line.txt"

@@ -385,7 +385,9 @@ def _vote_for_class(cls: str | None, s: str, start: int, end: int, partitive: bo
     if cls == "countries_involved":
         # The noun alone is weak ("agreements with 45 countries"); taking part is strong.
         pred, dist = _nearest_predicate(s, start, end, ("countries_involved",))
-        strong = (pred and dist < 60) or re.search(r"\b(?:in|from|across|over)\s+$", s[max(0, start - _BEFORE_REACH) : start])
+        strong = (pred and dist < 60) or re.search(
+            r"\b(?:in|from|across|over)\s+$", s[max(0, start - _BEFORE_REACH) : start]
+        )
         return RuleVote("countries_involved", 0.8 if strong else 0.3, reason="noun countries")
     if cls == "victims_rescued":
         pred, _ = _nearest_predicate(s, start, end, ("victims_rescued", "suspects_identified"))

@@ -11,6 +11,7 @@ impossible (12/16/2011).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from datetime import date
 
@@ -92,13 +93,16 @@ def _build(match: re.Match[str]) -> date | None:
 def find_dates(line: str) -> list[FoundDate]:
     """Every full date (day, month, year) in `line`, in order, without overlaps."""
     found: list[FoundDate] = []
+    taken: list[tuple[int, int]] = []  # spans kept so far, sorted and disjoint
     for pattern in _PATTERNS:
         for match in pattern.finditer(line):
             day = _build(match)
             if day is None or day.year < MIN_YEAR:
                 continue
-            if any(f.start < match.end() and match.start() < f.end for f in found):
-                continue
+            i = bisect_left(taken, (match.end(),))  # spans starting before this one ends
+            if i > 0 and taken[i - 1][1] > match.start():
+                continue  # overlaps a date already found (binary search: no quadratic scan)
+            insort(taken, (match.start(), match.end()))
             found.append(FoundDate(day, match.start(), match.end()))
     return sorted(found, key=lambda f: f.start)
 
