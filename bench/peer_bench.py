@@ -7,7 +7,7 @@ present, else the bundled examples and the seeds. Rounds are interleaved (onnx, 
 spaCy, then again) and medians are reported, so ratios come from the same conditions.
 1. in-process extraction: articles/s and words/s of opwatch (names and figures, onnx
    and torch fp32) and of the full spaCy pipeline on the same cleaned texts;
-2. whole process: `opwatch predict DIR` vs `python -m bench.spacy_predict DIR`,
+2. whole process: `opwatch predict DIR` (onnx) vs `python -m bench.spacy_predict DIR`,
    wall time and peak RSS of each child process.
 spaCy comes from the bench-only extra (`pip install -e .[bench]`, done by `make bench`);
 without it the peer's columns are skipped with a message.
@@ -120,10 +120,6 @@ def whole_process(files: list[Path], repeats: int) -> None:
             "opwatch predict (onnx)": (
                 [opwatch, "predict", str(folder), "--out", f"{tmp}/o.jsonl"],
                 {**env, "OPWATCH_NER_BACKEND": "onnx"},
-            ),
-            "opwatch predict (torch)": (
-                [opwatch, "predict", str(folder), "--out", f"{tmp}/t.jsonl"],
-                {**env, "OPWATCH_NER_BACKEND": "torch"},
             ),
         }
         if have_spacy.returncode == 0:

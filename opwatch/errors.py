@@ -34,6 +34,9 @@ class OpwatchError(Exception):
         base = ERRORS.get(code, "Unexpected error.")
         super().__init__(f"{code}: {base}" + (f" ({detail})" if detail else ""))
 
+    def __reduce__(self) -> tuple:  # pickles (Prefect results, processes) keep the code
+        return (type(self), (self.code, self.detail))
+
     @property
     def message(self) -> str:
         return str(self)

@@ -158,3 +158,10 @@ def test_predict_reports_a_one_megabyte_line_without_running_the_model(tmp_path:
     ((record, error),) = predict_files([path], settings).values()
     assert error is not None and "E031" in error
     assert record["doc"] == "one-line.txt"
+
+
+def test_a_cap_error_keeps_its_code_through_pickling() -> None:
+    import pickle
+
+    error = pickle.loads(pickle.dumps(OpwatchError("E032", "3 numbers > 2")))
+    assert error.code == "E032" and "3 numbers > 2" in str(error)
