@@ -3,9 +3,9 @@
 `make export-onnx` (``python -m models.ner.onnx_backend``) exports two graphs from the
 torch model (fp32, the reference): the encoder with the NER head (ids, mask, shapes ->
 token states, NER logits; batch and sequence axes dynamic) and the figure-role head
-(number states, aux -> role logits). Both are then quantised to int8 weights with
-ONNX Runtime's dynamic quantisation (per channel, matrix products and the fused
-attention; embeddings stay fp32), after its BERT graph fusions. The legacy TorchScript exporter is used
+(number states, aux -> role logits). After ONNX Runtime's BERT graph fusions, both are
+quantised to int8 weights with its dynamic quantisation (per channel; matrix products
+and the fused attention; embeddings stay fp32). The legacy TorchScript exporter is used
 (``dynamo=False``): torch 2.13's default dynamo exporter needs onnxscript and takes
 ``dynamic_shapes`` rather than ``dynamic_axes``.
 
