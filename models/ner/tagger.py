@@ -414,20 +414,23 @@ def _windows(n: int, starts: list[int], content: int) -> list[tuple[int, int]]:
 
 
 def _viterbi(logp: Any, masks: tuple[Any, Any]) -> list[int]:
-    """IOB2-constrained best path over word log-probabilities (n_words x n_labels)."""
-    import torch
+    """IOB2-constrained best path over word log-probabilities (n_words x n_labels).
+    In numpy: per-word steps on a 9 x 9 matrix cost far less there than in torch."""
+    import numpy as np
 
-    ok, start = masks
-    trans = torch.where(ok, 0.0, float("-inf"))
-    score = torch.where(start, logp[0], torch.tensor(float("-inf")))
-    back = []
-    for row in logp[1:]:
+    ok, start = (np.asarray(m) for m in masks)
+    lp = np.asarray(logp, dtype=np.float64)
+    trans = np.where(ok, 0.0, -np.inf)
+    score = np.where(start, lp[0], -np.inf)
+    cols = np.arange(lp.shape[1])
+    back = np.empty((max(len(lp) - 1, 0), lp.shape[1]), dtype=np.int64)
+    for t in range(1, len(lp)):
         cand = score[:, None] + trans  # prev x cur
-        score, ptr = cand.max(0)
-        score = score + row
-        back.append(ptr)
+        ptr = cand.argmax(0)
+        score = cand[ptr, cols] + lp[t]
+        back[t - 1] = ptr
     path = [int(score.argmax())]
-    for ptr in reversed(back):
+    for ptr in back[::-1]:
         path.append(int(ptr[path[-1]]))
     return path[::-1]
 
