@@ -31,3 +31,14 @@ def one_line(n_chars: int, seed: int = 2) -> str:
         out.append(word)
         size += len(word) + 1
     return " ".join(out)[:n_chars]
+
+
+def number_list(n_numbers: int, seed: int = 3) -> str:
+    """A compact article: short sentences of two counts each (about 17 characters per
+    number, so 10,000 numbers stay under the default character cap)."""
+    rng = random.Random(seed)
+    parts = [
+        f"{rng.randint(2, 99)} held and {rng.randint(2, 99)} freed."
+        for _ in range(max(1, n_numbers // 2))
+    ]
+    return "Counts from a wide operation.\n\n" + " ".join(parts)

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.hostile import number_dense, one_line
+from bench.hostile import number_dense, number_list, one_line
 from opwatch.settings import load_settings
 
 TARGET_S = 10.0
@@ -26,7 +26,7 @@ def capped_files() -> None:
 
     settings = load_settings()
     with tempfile.TemporaryDirectory() as tmp:
-        cases = {"one-line-1mb.txt": one_line(1_000_000), "numbers-10k.txt": number_dense(10_000)}
+        cases = {"one-line-1mb.txt": one_line(1_000_000), "numbers-10k.txt": number_list(10_000)}
         for name, text in cases.items():
             path = Path(tmp) / name
             path.write_text(text)
