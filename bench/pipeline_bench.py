@@ -41,7 +41,7 @@ def _articles(settings: Settings) -> list[Article]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--backend", default="torch", choices=["torch", "int8"])
+    parser.add_argument("--backend", default="torch", choices=["torch", "int8", "onnx"])
     args = parser.parse_args(argv)
 
     from tasks.extract import extract_facts, load_models

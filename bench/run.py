@@ -13,6 +13,11 @@ STEPS = [
     ("NER: torch fp32 vs int8 (speed, CoNLL F1, peak RSS)", ["bench/ner_bench.py"]),
     ("Figures: one shared encoder pass vs two passes", ["-m", "bench.figures_bench"]),
     ("Pipeline: extraction throughput and flow peak RSS", ["-m", "bench.pipeline_bench"]),
+    ("Hostile input: bounded time (caps, linear rules)", ["-m", "bench.hostile_bench"]),
+    (
+        "Peer: opwatch (onnx, torch) vs spaCy small, in-process and whole process",
+        ["-m", "bench.peer_bench"],
+    ),
 ]
 
 

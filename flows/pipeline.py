@@ -11,13 +11,13 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from expectations.outcome import summary_html_path
 from flows.runners import task_runner_for
+from flows.tasks import prepare_models_task
 from opwatch.errors import RunFailed
 from opwatch.fingerprint import fingerprint
 from opwatch.settings import Settings, load_settings
 from tasks.assemble import assemble_batch
 from tasks.batches import RunTotals, dedupe_batch, load_outcome_task, validate_new_task
 from tasks.chunks import chunk_results, chunked, extract_chunk_task, merge_reads, read_chunk_task
-from tasks.extract import prepare_models_task
 from tasks.health import run_failures
 from tasks.ingest import expand_sources
 from tasks.load import known_ids_task

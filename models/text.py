@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = {
@@ -98,8 +99,24 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    """The sentence span that contains a character offset."""
-    for start, end in spans:
-        if start <= offset < end:
-            return start, end
+    """The sentence span that contains a character offset (spans sorted, disjoint)."""
+    i = bisect_right(spans, (offset, float("inf"))) - 1
+    if i >= 0 and spans[i][0] <= offset < spans[i][1]:
+        return spans[i]
     return (offset, offset)
+
+
+def clip_span(
+    text: str, span: tuple[int, int], start: int, end: int, reach: int
+) -> tuple[int, int]:
+    """`span` cut to at most `reach` characters either side of text[start:end], at
+    whitespace where possible: the bounded context of one mention in a very long
+    sentence (a one-line file, a table flattened to one line)."""
+    s0, s1 = span
+    if start - s0 > reach:
+        cut = text.find(" ", start - reach, start)
+        s0 = cut + 1 if cut >= 0 else start - reach
+    if s1 - end > reach:
+        cut = text.rfind(" ", end, end + reach)
+        s1 = cut if cut >= 0 else end + reach
+    return s0, s1

@@ -19,6 +19,10 @@ ERRORS: dict[str, str] = {
     "E021": "Duplicate article: the same cleaned text was already seen in this run.",
     "E022": "Text is garbled (wrong encoding, mojibake or binary junk). Check its encoding.",
     "E030": "Extraction failed for this article; the article is kept without facts.",
+    "E031": "Article text is longer than the extraction cap; the article is kept without "
+    "facts. Raise OPWATCH_MAX_ARTICLE_CHARS to extract it anyway.",
+    "E032": "Article holds more numbers than the extraction cap; the article is kept without "
+    "facts. Raise OPWATCH_MAX_NUMBERS to extract it anyway.",
 }
 
 
@@ -30,6 +34,9 @@ class OpwatchError(Exception):
         self.detail = detail
         base = ERRORS.get(code, "Unexpected error.")
         super().__init__(f"{code}: {base}" + (f" ({detail})" if detail else ""))
+
+    def __reduce__(self) -> tuple:  # pickles (Prefect results, processes) keep the code
+        return (type(self), (self.code, self.detail))
 
     @property
     def message(self) -> str:

@@ -35,15 +35,44 @@ def clean_file(path: Path, settings: Settings, run_id: str = "predict") -> Artic
     return clean(document, run_id, datetime.now(UTC))
 
 
-def predict_file(path: Path, settings: Settings) -> tuple[dict[str, Any], str | None]:
-    """One gold-format record for a file, plus an error message when it could not be read."""
-    from tasks.extract import extract_facts
+# Articles whose encoder windows go through the model together (sorted by length).
+PREDICT_BATCH = 16
 
-    cleaned = clean_file(path, settings)
-    if isinstance(cleaned, Problem):
-        return to_gold(path.name, None), cleaned.message
-    entities, figures = extract_facts(cleaned, settings)
-    return to_gold(path.name, Extraction(cleaned, entities, figures)), None
+
+def predict_file(path: Path, settings: Settings) -> tuple[dict[str, Any], str | None]:
+    """One gold-format record for a file, plus an error message when it could not be read
+    or was beyond the extraction caps (E031/E032)."""
+    return predict_files([path], settings)[path.name]
+
+
+def predict_files(
+    paths: list[Path],
+    settings: Settings,
+    on_file: Callable[[Path, str | None], None] | None = None,
+) -> dict[str, tuple[dict[str, Any], str | None]]:
+    """(record, error) per file name; articles are extracted PREDICT_BATCH at a time so
+    the encoder batches windows across articles."""
+    from tasks.extract import extract_many
+
+    out: dict[str, tuple[dict[str, Any], str | None]] = {}
+    for i in range(0, len(paths), PREDICT_BATCH):
+        chunk = paths[i : i + PREDICT_BATCH]
+        cleaned = {p: clean_file(p, settings) for p in chunk}
+        articles = [(p, a) for p, a in cleaned.items() if isinstance(a, Article)]
+        results = extract_many([a for _, a in articles], settings)
+        extracted = dict(zip([p for p, _ in articles], results, strict=True))
+        for path in chunk:
+            article, result = cleaned[path], extracted.get(path)
+            if isinstance(article, Problem):
+                out[path.name] = (to_gold(path.name, None), article.message)
+            elif isinstance(result, Exception):
+                out[path.name] = (to_gold(path.name, None), str(result))
+            else:
+                entities, figures = result
+                out[path.name] = (to_gold(path.name, Extraction(article, entities, figures)), None)
+            if on_file:
+                on_file(path, out[path.name][1])
+    return out
 
 
 def predict_dir(
@@ -52,13 +81,8 @@ def predict_dir(
     on_file: Callable[[Path, str | None], None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Records keyed by file name; `on_file` is told of each file (for progress bars)."""
-    records: dict[str, dict[str, Any]] = {}
-    for path in article_files(directory):
-        record, error = predict_file(path, settings)
-        records[path.name] = record
-        if on_file:
-            on_file(path, error)
-    return records
+    results = predict_files(article_files(directory), settings, on_file)
+    return {name: record for name, (record, _error) in results.items()}
 
 
 def write_jsonl(records: dict[str, dict[str, Any]], out: Path) -> None:

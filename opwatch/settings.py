@@ -43,10 +43,14 @@ class Settings(BaseSettings):
     db_path: Path | None = None  # default: <data_dir>/opwatch.duckdb
     reports_dir: Path | None = None  # default: <data_dir>/reports
     ner_model: str | None = None  # None: the shipped model under models/ner/weights
-    ner_backend: Literal["torch", "int8"] = "torch"
+    # torch (fp32 reference) | int8 (torch dynamic int8) | onnx (int8 ONNX Runtime)
+    ner_backend: Literal["torch", "int8", "onnx"] = "torch"
+    ner_threads: int = Field(0, ge=0)  # intra-op threads of the onnx backend; 0: every core
     # transformer (shared encoder's role head) | rules; "combined" is an old name
     role_classifier: Literal["transformer", "rules"] = "transformer"
     max_bytes: int = Field(5_000_000, gt=0)  # size cap for files and HTTP responses
+    max_article_chars: int = Field(200_000, gt=0)  # longer cleaned texts: not extracted (E031)
+    max_numbers: int = Field(2_000, gt=0)  # articles with more numbers: not extracted (E032)
     fetch_timeout: float = Field(20.0, gt=0)  # seconds per HTTP request
     fetch_attempts: int = Field(3, ge=1)  # tries per URL for transient errors
     allow_private: bool = False  # allow fetching loopback/private addresses

@@ -29,6 +29,9 @@ def assemble_batch(articles: list[Article], results: list[Any], problems: list[P
     """Pair each article with its extract result; a failed extraction keeps the article."""
     batch = Batch(articles=list(articles), problems=list(problems))
     for article, result in zip(articles, results, strict=True):
+        if isinstance(result, OpwatchError):  # a cap or a known failure: its own code
+            batch.problems.append(Problem(article.source, "extract", result.code, result.message))
+            continue
         if isinstance(result, BaseException):
             error = OpwatchError("E030", f"{type(result).__name__}: {result}")
             batch.problems.append(Problem(article.source, "extract", "E030", error.message))

@@ -51,17 +51,21 @@ def read_chunk(
 
 
 def extract_chunk(articles: list[Article], settings: Settings) -> list[ExtractResult]:
-    """Extract every article of a chunk; one article's failure is returned in its place
-    (assemble_batch turns it into an E030 problem) and never stops the others."""
-    from tasks.extract import extract_facts
+    """Extract every article of a chunk in one batch (their encoder windows together);
+    an article's failure is returned in its place (assemble_batch turns it into a
+    problem with its code) and never stops the others."""
+    from tasks.extract import extract_facts, extract_many
 
-    results: list[ExtractResult] = []
-    for article in articles:
-        try:
-            results.append(extract_facts(article, settings))
-        except Exception as exc:  # reported per article, with the exception's text
-            results.append(exc)
-    return results
+    try:
+        return list(extract_many(articles, settings))
+    except Exception:  # one article broke the batch: one by one, so the rest still load
+        results: list[ExtractResult] = []
+        for article in articles:
+            try:
+                results.append(extract_facts(article, settings))
+            except Exception as exc:  # reported per article, with the exception's text
+                results.append(exc)
+        return results
 
 
 def merge_reads(

@@ -15,7 +15,6 @@ from datetime import datetime
 import lxml.etree
 import lxml.html
 import trafilatura
-from prefect import task
 
 from models.normalize.dates import date_spans, header, publication_date
 from opwatch.errors import ERRORS
@@ -121,13 +120,14 @@ def is_contact_line(line: str) -> bool:
 
 def is_boilerplate_line(line: str) -> bool:
     """One line that is boilerplate on its own (widgets, prompts, contact details)."""
-    if not line or date_spans(line) and len(line.split()) < 12:
+    words = len(line.split())
+    if not line or words < 12 and date_spans(line):
         return False  # date lines stay: the header date is read from them
     if is_widget_line(line) or is_contact_line(line):
         return True
-    if len(line.split()) <= 60 and _COOKIE.search(line):
+    if words <= 60 and _COOKIE.search(line):
         return True
-    return len(line.split()) <= 25 and any(p.search(line) for p in _LINE_PATTERNS)
+    return words <= 25 and any(p.search(line) for p in _LINE_PATTERNS)
 
 
 def _is_prose(line: str) -> bool:
@@ -383,6 +383,3 @@ def clean(doc: RawDocument, run_id: str, now: datetime) -> Article | Problem:
         first_seen=now,
         run_id=run_id,
     )
-
-
-clean_task = task(name="clean")(clean)

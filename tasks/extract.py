@@ -2,9 +2,9 @@
 
 The shared model (NER head + figure-role head on one encoder) is loaded once per
 process (models.ner.tagger.get_tagger caches it); each article window is encoded once
-and both heads read its token states. Results are cached by Prefect on (article_id,
-extraction fingerprint: settings + code + model files + gazetteers, see
-opwatch/fingerprint.py), so re-runs are cheap and a changed input never returns old facts.
+and both heads read its token states. Plain functions: the Prefect task (cached on
+article_id + the extraction fingerprint, opwatch/fingerprint.py) is in flows/tasks.py, so
+`opwatch predict` never imports Prefect.
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
-from opwatch.fingerprint import fingerprint
+from opwatch.errors import OpwatchError
 from opwatch.records import Article, Entity, Figure
 from opwatch.settings import Settings
 
 if TYPE_CHECKING:
+    from models.figures.numbers import ParsedNumber
     from models.ner.tagger import NerTagger
 
 _LOAD_LOCK = threading.Lock()
@@ -42,7 +40,7 @@ def load_models(settings: Settings) -> NerTagger:
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     with _LOAD_LOCK:
-        tagger = get_tagger(settings.ner_model, settings.ner_backend)
+        tagger = get_tagger(settings.ner_model, settings.ner_backend, settings.ner_threads)
         if resolve_method(settings.role_classifier) != "rules" and tagger.role_labels is None:
             get_tagger(None, "torch")  # roles come from the shipped shared model
     return tagger
@@ -51,34 +49,62 @@ def load_models(settings: Settings) -> NerTagger:
 def prepare_models(settings: Settings) -> str:
     """Load the models before any article is extracted, so that a missing or broken
     model stops the run with its own clear message; returns the extraction fingerprint."""
+    from opwatch.fingerprint import fingerprint
+
     load_models(settings)
     return fingerprint(settings)
 
 
+def check_caps(article: Article, settings: Settings) -> list[ParsedNumber]:
+    """The article's numbers, or OpwatchError E031/E032 when the article is beyond the
+    per-article work caps (checked in linear time, before the model runs)."""
+    from models.figures.numbers import scan_numbers
+
+    if len(article.text) > settings.max_article_chars:
+        raise OpwatchError(
+            "E031", f"{len(article.text):,} characters > {settings.max_article_chars:,}"
+        )
+    numbers = scan_numbers(article.text)
+    if len(numbers) > settings.max_numbers:
+        raise OpwatchError("E032", f"{len(numbers):,} numbers > {settings.max_numbers:,}")
+    return numbers
+
+
 def extract_facts(article: Article, settings: Settings) -> tuple[list[Entity], list[Figure]]:
-    """Entities and figures found in one cleaned article (offsets into article.text)."""
+    """Entities and figures found in one cleaned article (offsets into article.text).
+    Raises OpwatchError (E031/E032) for an article beyond the work caps."""
+    result = extract_many([article], settings)[0]
+    if isinstance(result, OpwatchError):
+        raise result
+    return result
+
+
+def extract_many(
+    articles: list[Article], settings: Settings
+) -> list[tuple[list[Entity], list[Figure]] | OpwatchError]:
+    """Like extract_facts for many articles at once: the encoder's windows of all of them
+    are batched together (sorted by length). An article beyond the caps gets its
+    OpwatchError in its place; `extract_facts` raises it."""
     from models.figures import extract_figures
     from models.normalize import normalise_entities
 
-    analysis = load_models(settings).analyse([article.text])[0]
-    entities = normalise_entities(article.text, analysis.spans, article.article_id)
-    figures = extract_figures(
-        article.text, article.article_id, method=settings.role_classifier, analysis=analysis
-    )
-    return entities, figures
-
-
-def _cache_key(context, parameters) -> str:  # noqa: ANN001 - Prefect's signature
-    article: Article = parameters["article"]
-    settings: Settings = parameters["settings"]
-    return f"extract-{article.article_id}-{fingerprint(settings)}"
-
-
-prepare_models_task = task(name="load-models", cache_policy=NO_CACHE)(prepare_models)
-
-extract_task = task(
-    name="extract",
-    cache_key_fn=_cache_key,
-    persist_result=True,
-    task_run_name="extract-{article.article_id:.12}",
-)(extract_facts)
+    results: list = [None] * len(articles)
+    todo: list[tuple[int, list[ParsedNumber]]] = []
+    for i, article in enumerate(articles):
+        try:
+            todo.append((i, check_caps(article, settings)))
+        except OpwatchError as error:
+            results[i] = error
+    analyses = load_models(settings).analyse([articles[i].text for i, _ in todo]) if todo else []
+    for (i, numbers), analysis in zip(todo, analyses, strict=True):
+        article = articles[i]
+        entities = normalise_entities(article.text, analysis.spans, article.article_id)
+        figures = extract_figures(
+            article.text,
+            article.article_id,
+            method=settings.role_classifier,
+            analysis=analysis,
+            numbers=numbers,
+        )
+        results[i] = (entities, figures)
+    return results

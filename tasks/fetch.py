@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from prefect import task
 
 from opwatch.settings import Settings
 from tasks.fetch_net import FetchError, Inflater, PinnedTransport, deadline, vetted
@@ -229,8 +228,5 @@ def fetch(
         if own:
             client.close()
 
-
-# No Prefect retries: fetch() already retries transient failures itself.
-fetch_task = task(name="fetch")(fetch)
 
 __all__ = ["FetchError", "Fetched", "check_target", "check_url", "fetch"]

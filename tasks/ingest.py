@@ -16,7 +16,6 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import httpx
-from prefect import task
 
 from opwatch.errors import OpwatchError
 from opwatch.records import Problem, RawDocument
@@ -375,8 +374,6 @@ def _shown_problem(problem: Problem) -> Problem:
 
 
 # ingest() never raises, so Prefect retries would only repeat the same Problems.
-ingest_task = task(name="ingest")(ingest)
-
 __all__ = [
     "ARTICLE_SUFFIXES",
     "FetchError",

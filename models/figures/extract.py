@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from models.figures.numbers import ParsedNumber, scan_numbers
 from models.figures.roles_rules import Mention, RuleVote, rule_role
 from models.figures.scope import find_scope
-from models.text import sentence_at, sentence_spans
+from models.text import clip_span, sentence_at, sentence_spans
 from opwatch.records import Figure
 
 if TYPE_CHECKING:
@@ -25,9 +26,10 @@ _FOLLOW_UP = re.compile(r"^\s*(?:of\s+(?:them|whom|those|these)|more|others?)\b"
 @dataclass
 class _Item:
     number: ParsedNumber
-    sent: tuple[int, int]
+    sent: tuple[int, int]  # the sentence, cut to SENTENCE_REACH around the number
     mention: Mention
     vote: RuleVote
+    group: tuple[int, int] = (0, 0)  # the whole sentence: numbers sharing it
     role: str = "other"
     score: float = 0.0
     method: str = "rules"
@@ -41,33 +43,51 @@ def _resolve_ellipsis(items: list[_Item]) -> None:
             continue
         for j in range(i - 1, -1, -1):
             prev = items[j]
-            if prev.sent != item.sent and i - j > 2:
+            if prev.group != item.group and i - j > 2:
                 break  # only the same sentence or the figure just before it
             if prev.role != "other":
                 item.role, item.score, item.method = prev.role, max(prev.score, 0.6), "rules"
                 break
 
 
-def number_items(text: str) -> list[_Item]:
+# A "sentence" longer than LONG_SENTENCE (a one-line file, a flattened table) is read
+# only SENTENCE_REACH characters either side of each number, so the rules' work per
+# number stays bounded; real sentences are shorter and are read whole.
+LONG_SENTENCE = 2000
+SENTENCE_REACH = 300
+
+
+def number_items(text: str, numbers: list[ParsedNumber] | None = None) -> list[_Item]:
+    """Each number with its (bounded) sentence, the other numbers near it there, and the
+    rules' vote. Linear in the text: numbers are grouped by sentence once."""
     spans = sentence_spans(text)
-    numbers = scan_numbers(text)
+    numbers = scan_numbers(text) if numbers is None else numbers
     sents = [sentence_at(spans, n.start) for n in numbers]
+    by_sentence: dict[tuple[int, int], list[int]] = {}
+    for i, sp in enumerate(sents):
+        by_sentence.setdefault(sp, []).append(i)
     items = []
-    for num, (s0, s1) in zip(numbers, sents, strict=True):
-        s1 = max(s1, num.end)
-        others = tuple(
-            (o.start - s0, o.end - s0)
-            for o, sp in zip(numbers, sents, strict=True)
-            if sp[0] == s0 and o is not num
-        )
-        mention = Mention(text[s0:s1], num.start - s0, num.end - s0, num, others)
-        items.append(_Item(num, (s0, s1), mention, rule_role(mention)))
+    for i, (num, sent) in enumerate(zip(numbers, sents, strict=True)):
+        s0, s1 = sent[0], max(sent[1], num.end)
+        if s1 - s0 > LONG_SENTENCE:
+            s0, s1 = clip_span(text, (s0, s1), num.start, num.end, SENTENCE_REACH)
+        group = by_sentence[sent]
+        lo = bisect_left(group, s0, key=lambda j: numbers[j].start)
+        others = []
+        for j in group[lo:]:
+            o = numbers[j]
+            if o.end > s1:
+                break
+            if j != i:
+                others.append((o.start - s0, o.end - s0))
+        mention = Mention(text[s0:s1], num.start - s0, num.end - s0, num, tuple(others))
+        items.append(_Item(num, (s0, s1), mention, rule_role(mention), group=sent))
     return items
 
 
 def previous_vote(items: list[_Item], i: int) -> RuleVote | None:
     """The rules' vote for the number before item i in the same sentence, if any."""
-    if i > 0 and items[i - 1].sent == items[i].sent:
+    if i > 0 and items[i - 1].group == items[i].group:
         return items[i - 1].vote
     return None
 
@@ -81,15 +101,20 @@ def resolve_method(method: str) -> str:
 
 
 def extract_figures(
-    text: str, article_id: str, method: str = "transformer", analysis: Analysis | None = None
+    text: str,
+    article_id: str,
+    method: str = "transformer",
+    analysis: Analysis | None = None,
+    numbers: list[ParsedNumber] | None = None,
 ) -> list[Figure]:
     """Every count in `text` as a Figure with role, qualifier, scope and evidence.
 
     `analysis` is the shared encoder's pass over `text` (entities and token states);
     without it the transformer encodes the text itself with the shipped model.
+    `numbers` is `scan_numbers(text)` when the caller already has it.
     """
     method = resolve_method(method)
-    items = number_items(text)
+    items = number_items(text, numbers)
     if method == "transformer" and items:
         from models.figures.roles_model import (
             analyse_text,
@@ -118,22 +143,48 @@ def extract_figures(
             item.role = item.vote.role or "other"
             item.score = item.vote.confidence if item.vote.role else 0.3
         _resolve_ellipsis(items)
-    return [_to_figure(text, article_id, items, i) for i in range(len(items))]
+    return _to_figures(text, article_id, items)
 
 
-def _to_figure(text: str, article_id: str, items: list[_Item], i: int) -> Figure:
+def _to_figures(text: str, article_id: str, items: list[_Item]) -> list[Figure]:
+    """Figures with their scope; each item's neighbours come from its sentence's list of
+    counted items (built once), so this stays linear in the number of figures."""
+    counted: dict[tuple[int, int], list[int]] = {}
+    for i, item in enumerate(items):
+        if item.role != "other":
+            counted.setdefault(item.group, []).append(i)
+    position = {i: k for group in counted.values() for k, i in enumerate(group)}
+    scopes: dict[int, tuple[str | None, str | None]] = {}
+    for i in range(len(items)):  # in text order, so a follow-up's predecessor is done
+        scopes[i] = _scope(text, items, i, counted.get(items[i].group, []), position, scopes)
+    return [_to_figure(text, article_id, items[i], *scopes[i]) for i in range(len(items))]
+
+
+def _scope(
+    text: str,
+    items: list[_Item],
+    i: int,
+    same: list[int],
+    position: dict[int, int],
+    scopes: dict[int, tuple[str | None, str | None]],
+) -> tuple[str | None, str | None]:
     item = items[i]
+    if item.role in ("other", "countries_involved"):
+        return None, None
     num, (s0, s1) = item.number, item.sent
-    scope_code = scope_text = None
-    if item.role not in ("other", "countries_involved"):
-        same = [it for it in items if it.sent == item.sent and it.role != "other"]
-        k = same.index(item)
-        left = same[k - 1].number.end - s0 if k > 0 else 0
-        right = same[k + 1].number.start - s0 if k + 1 < len(same) else s1 - s0
-        scope_code, scope_text = find_scope(text[s0:s1], num.start - s0, num.end - s0, left, right)
-        if scope_text is None and k > 0 and _FOLLOW_UP.match(text[num.end : num.end + 20]):
-            prev = _to_figure(text, article_id, items, items.index(same[k - 1]))
-            scope_code, scope_text = prev.scope_code, prev.scope_text
+    k = position[i]
+    left = max(items[same[k - 1]].number.end - s0, 0) if k > 0 else 0
+    right = min(items[same[k + 1]].number.start, s1) - s0 if k + 1 < len(same) else s1 - s0
+    scope = find_scope(text[s0:s1], num.start - s0, num.end - s0, left, right)
+    if scope[1] is None and k > 0 and _FOLLOW_UP.match(text[num.end : num.end + 20]):
+        scope = scopes[same[k - 1]]
+    return scope
+
+
+def _to_figure(
+    text: str, article_id: str, item: _Item, scope_code: str | None, scope_text: str | None
+) -> Figure:
+    num, (s0, s1) = item.number, item.sent
     return Figure(
         article_id=article_id,
         role=item.role,

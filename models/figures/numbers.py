@@ -14,6 +14,7 @@ numbers; the lower gets qualifier at_least and the upper at_most.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from models.figures.units import detect_unit
@@ -203,7 +204,9 @@ def _blocked(text: str) -> list[tuple[int, int]]:
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+    """Whether text[start:end] overlaps one of `spans` (sorted, disjoint: finditer's)."""
+    i = bisect_left(spans, (end,))  # spans starting at or after `end` cannot overlap
+    return i > 0 and spans[i - 1][1] > start
 
 
 def _is_year(text: str, m: re.Match[str]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from models.figures.numbers import ParsedNumber
 
@@ -285,13 +286,19 @@ def _noun_class(after: str) -> str | None:
     return best
 
 
+_NEXT_WORD = re.compile(r"\s+[a-z-]+")
+# _HYPOTHETICAL ends at the predicate: only this much text before it can match.
+_HYPOTHETICAL_REACH = 40
+_BEFORE_REACH = 80
+
+
 def _masked(m: Mention) -> str:
     """The sentence with other numbers' attributive words blanked ("72 charged men")."""
     s = m.sentence
     for _a, b in m.others:
-        w = re.match(r"\s+[a-z-]+", s[b:])
+        w = _NEXT_WORD.match(s, b)
         if w and any(r.fullmatch(w.group().strip()) for r in _PRED_WORD_RES):
-            s = s[:b] + " " * w.end() + s[b + w.end() :]
+            s = s[:b] + " " * (w.end() - b) + s[w.end() :]
     return s
 
 
@@ -302,22 +309,31 @@ def _nearest_predicate(
     best, best_dist = None, 10**9
     for role in roles:
         for m in _PRED_RES[role].finditer(sentence):
-            if _HYPOTHETICAL.search(sentence[: m.start()]):
-                continue  # "faces 30 years if convicted": nothing happened yet
             dist = m.start() - end if m.start() >= end else (start - m.end()) * 2.5
-            if dist < best_dist:
-                best, best_dist = role, int(dist)
+            if dist >= best_dist:
+                if m.start() >= end:
+                    break  # later matches are only further away
+                continue
+            head = sentence[max(0, m.start() - _HYPOTHETICAL_REACH) : m.start()]
+            if _HYPOTHETICAL.search(head):
+                continue  # "faces 30 years if convicted": nothing happened yet
+            best, best_dist = role, int(dist)
     return best, best_dist
 
 
+_PROSE_WORD = re.compile(r"\b[a-z]{3,}\b")
+
+
 def _has_prose(sentence: str) -> bool:
-    return len(re.findall(r"\b[a-z]{3,}\b", sentence)) >= 2
+    """At least two lower-case words (stops reading at the second)."""
+    return next(islice(_PROSE_WORD.finditer(sentence), 1, None), None) is not None
 
 
 def rule_role(m: Mention) -> RuleVote:
     """Role vote for one number from its sentence, by lexicons and patterns."""
     s, num = _masked(m), m.number
-    before, after = s[: m.start], s[m.end :]
+    # the patterns read on `before` end at the number: its last characters suffice
+    before, after = s[max(0, m.start - _BEFORE_REACH) : m.start], s[m.end :]
     if num.value == 0 or not _has_prose(s):
         return RuleVote("other", 0.95, hard=True, reason="no prose or zero")
     if num.unit in CURRENCIES:
@@ -369,7 +385,9 @@ def _vote_for_class(cls: str | None, s: str, start: int, end: int, partitive: bo
     if cls == "countries_involved":
         # The noun alone is weak ("agreements with 45 countries"); taking part is strong.
         pred, dist = _nearest_predicate(s, start, end, ("countries_involved",))
-        strong = (pred and dist < 60) or re.search(r"\b(?:in|from|across|over)\s+$", s[:start])
+        strong = (pred and dist < 60) or re.search(
+            r"\b(?:in|from|across|over)\s+$", s[max(0, start - _BEFORE_REACH) : start]
+        )
         return RuleVote("countries_involved", 0.8 if strong else 0.3, reason="noun countries")
     if cls == "victims_rescued":
         pred, _ = _nearest_predicate(s, start, end, ("victims_rescued", "suspects_identified"))

@@ -159,12 +159,22 @@ _AGENCY_SPEAKS = re.compile(
 )
 
 
+_LIST_NEXT = re.compile(r"\s*(?:,|and|or)\s*(?:the\s+)?(?=[A-Z])")
+_OUTSIDE_BEFORE = re.compile(r"\boutside\s+(?:the\s+)?$", re.I)
+_OUTSIDE_BEFORE_LOWER = re.compile(r"\boutside\s+(?:the\s+)?$")
+
+
+def _outside_before(sentence: str, pos: int, pattern: re.Pattern = _OUTSIDE_BEFORE):
+    """'outside (the)' right before `pos` (only the last few characters are read)."""
+    return pattern.search(sentence, max(0, pos - 30), pos)
+
+
 def _is_list(text: str, end: int) -> bool:
     """True when the place is followed by more countries ('the UK, US and Canada')."""
-    m = re.match(r"\s*(?:,|and|or)\s*(?:the\s+)?(?=[A-Z])", text[end:])
+    m = _LIST_NEXT.match(text, end)
     if not m:
         return False
-    return _place_at(text, end + m.end()) is not None
+    return _place_at(text, m.end()) is not None
 
 
 def find_scope(
@@ -181,7 +191,7 @@ def find_scope(
     m = _RIGHT_PLACE.match(right)
     if m:
         pos = end + m.end()
-        outside = re.search(r"\boutside\s+(?:the\s+)?$", sentence[:pos], re.I)
+        outside = _outside_before(sentence, pos)
         place = _place_at(sentence, pos)
         if outside and place:  # "outside the United States": a place, not a country scope
             return None, sentence[outside.start() : place[2]]
@@ -197,7 +207,7 @@ def find_scope(
     for cap in re.finditer(r"(?<![\w'])[A-Z]", left):
         pos = left_bound + cap.start()
         place = _place_at(sentence, pos)
-        if re.search(r"\boutside\s+(?:the\s+)?$", sentence[:pos]):
+        if _outside_before(sentence, pos, _OUTSIDE_BEFORE_LOWER):
             continue
         if place and place[2] <= start and not _is_list(sentence, place[2]):
             if _AGENCY_SPEAKS.match(sentence[place[2] : start]):

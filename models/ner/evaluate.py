@@ -1,6 +1,6 @@
 """Score the tagger's own inference path on CoNLL-2003 (strict span P/R/F1).
 
-    python -m models.ner.evaluate [--model DIR] [--backend torch|int8] [--split test]
+    python -m models.ner.evaluate [--model DIR] [--backend torch|int8|onnx] [--split test]
 
 Each document's sentences are joined (tokens by spaces, sentences by newlines) and
 tagged as one article; predicted character spans are mapped back onto the tokens.
@@ -78,7 +78,7 @@ def first_sentences(docs: list[Document], n: int) -> list[Document]:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Evaluate the NER tagger on CoNLL-2003")
     ap.add_argument("--model", default=None, help="model dir or hub id (default: shipped)")
-    ap.add_argument("--backend", default="torch", choices=["torch", "int8"])
+    ap.add_argument("--backend", default="torch", choices=["torch", "int8", "onnx"])
     ap.add_argument("--split", default="test", choices=["train", "valid", "test"])
     ap.add_argument("--data-dir", default=str(DEFAULT_DATA))
     ap.add_argument("--limit", type=int, default=None, help="first N sentences only")
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
     docs = read_conll(path)
     if args.limit:
         docs = first_sentences(docs, args.limit)
-    tagger = NerTagger.load(args.model, args.backend)
+    tagger = NerTagger.load(args.model, args.backend, args.threads)
     t0 = time.perf_counter()
     gold, pred = tag_docs(tagger, docs)
     secs = time.perf_counter() - t0

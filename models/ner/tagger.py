@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from models.ner.windows import _sentence_starts, _viterbi, _windows
+
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
-BACKENDS = ("torch", "int8")
+BACKENDS = ("torch", "int8", "onnx")
 # Dotted abbreviations and initials (U.S., e.g., J.), words with inner . & - or
 # apostrophes (but not a trailing possessive 's), the possessive itself, or any other
 # single character. Close to CoNLL-2003's own tokenisation.
@@ -64,13 +67,15 @@ class Analysis:
     model: Any = None  # the shared model whose role head reads `states`
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
-        """First and last sub-token of the words overlapping text[start:end]."""
-        hit = [
-            p
-            for p, w in enumerate(self.word_of)
-            if w >= 0 and self.words[w][0] < end and start < self.words[w][1]
-        ]
-        return (hit[0], hit[-1]) if hit else None
+        """First and last sub-token of the words overlapping text[start:end]
+        (binary search: words and their sub-tokens are in text order)."""
+        lo = bisect_right(self.words, start, key=lambda w: w[1])  # first word ending after
+        hi = bisect_left(self.words, end, key=lambda w: w[0])  # first word starting at/after end
+        if lo >= hi:
+            return None
+        first = bisect_left(self.word_of, lo, key=lambda w: w if w >= 0 else -1)
+        last = bisect_right(self.word_of, hi - 1, key=lambda w: w if w >= 0 else -1) - 1
+        return (first, last) if first <= last else None
 
 
 def split_words(text: str) -> list[tuple[int, int]]:
@@ -116,7 +121,10 @@ class NerTagger:
 
     # ---------------------------------------------------------------- loading
     @classmethod
-    def load(cls, name_or_path: str | None = None, backend: str = "torch") -> NerTagger:
+    def load(
+        cls, name_or_path: str | None = None, backend: str = "torch", threads: int = 0
+    ) -> NerTagger:
+        """`threads`: intra-op threads of the onnx backend (0: every core available)."""
         if backend not in BACKENDS:
             raise NerModelError(
                 f"unknown NER backend {backend!r}: set OPWATCH_NER_BACKEND "
@@ -133,6 +141,8 @@ class NerTagger:
                 f"NER model directory not found: {source}; set "
                 "OPWATCH_NER_MODEL to a model directory or a hub id"
             )
+        if backend == "onnx":
+            return cls._load_onnx(path, source, name_or_path is None, threads)
         try:
             if (path / "opwatch_ner.json").is_file():
                 from models.ner.modeling import CasedBertTokenClassifier
@@ -173,6 +183,36 @@ class NerTagger:
         return cls(
             model.eval(), tok, labels, cased=cased, window=window, backend=backend, source=source
         )
+
+    @classmethod
+    def _load_onnx(cls, path: Path, source: str, shipped: bool, threads: int) -> NerTagger:
+        from transformers import AutoTokenizer
+
+        from models.ner.onnx_backend import ENCODER_FILE, OnnxSharedModel, onnx_dir
+
+        files = onnx_dir(path, shipped)
+        if not (path / "opwatch_ner.json").is_file() or not (files / ENCODER_FILE).is_file():
+            raise NerModelError(
+                f"no ONNX export of {source!r} in {files}: run `make export-onnx` "
+                "(opwatch models only), or set OPWATCH_NER_BACKEND=torch"
+            )
+        try:
+            marker = json.loads((path / "opwatch_ner.json").read_text())
+            model = OnnxSharedModel(path, files, threads)
+            tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        except ImportError as exc:
+            raise NerModelError(
+                f"the onnx backend needs onnxruntime ({exc}); install it or set "
+                "OPWATCH_NER_BACKEND=torch"
+            ) from exc
+        except Exception as exc:
+            raise NerModelError(
+                f"cannot load the ONNX model in {files} ({exc.__class__.__name__}: "
+                f"{str(exc)[:300]}); rebuild it with `make export-onnx`"
+            ) from exc
+        window = int(marker.get("max_length", 128))
+        labels = list(marker["labels"])
+        return cls(model, tok, labels, cased=True, window=window, backend="onnx", source=source)
 
     @property
     def role_labels(self) -> list[str] | None:
@@ -263,6 +303,8 @@ class NerTagger:
 
     def _forward(self, ids: Any, mask: Any, shapes: Any) -> tuple[Any, Any]:
         """(token states or None, NER logits) for a batch of windows."""
+        if self.backend == "onnx":
+            return self.model.encode_and_tag(ids, mask, shapes)
         if self.cased:
             hidden = self.model.encode(ids, mask, shapes)
             return hidden, self.model.ner_logits(hidden, shapes)
@@ -333,62 +375,10 @@ class NerTagger:
         return ok, start
 
 
-def _sentence_starts(text: str, words: list[tuple[int, int]], word_of: list[int]) -> list[int]:
-    """Sub-token positions that open a sentence (after . ! ? or a line break)."""
-    starts, prev_word = [], -1
-    for p, w in enumerate(word_of):
-        if w < 0 or w == prev_word:
-            continue
-        if (
-            prev_word < 0
-            or text[words[prev_word][0] : words[prev_word][1]] in ".!?"
-            or "\n" in text[words[prev_word][1] : words[w][0]]
-        ):
-            starts.append(p)
-        prev_word = w
-    return starts or [0]
-
-
-def _windows(n: int, starts: list[int], content: int) -> list[tuple[int, int]]:
-    """Overlapping windows of <= content sub-tokens that begin and end on sentence
-    boundaries where possible (as in training); the next one starts about half a window
-    on, so every sub-token is also seen away from a window edge."""
-    step = max(1, content // 2)
-    out: list[tuple[int, int]] = []
-    start = 0
-    while start < n:
-        hard = min(start + content, n)
-        inner = [s for s in starts if start < s <= hard]
-        end = n if hard == n else (inner[-1] if inner and inner[-1] - start >= step else hard)
-        out.append((start, end))
-        if end == n:
-            break
-        target = [s for s in inner if s <= start + step]
-        start = min(target[-1] if target else start + step, end)
-    return out
-
-
-def _viterbi(logp: Any, masks: tuple[Any, Any]) -> list[int]:
-    """IOB2-constrained best path over word log-probabilities (n_words x n_labels)."""
-    import torch
-
-    ok, start = masks
-    trans = torch.where(ok, 0.0, float("-inf"))
-    score = torch.where(start, logp[0], torch.tensor(float("-inf")))
-    back = []
-    for row in logp[1:]:
-        cand = score[:, None] + trans  # prev x cur
-        score, ptr = cand.max(0)
-        score = score + row
-        back.append(ptr)
-    path = [int(score.argmax())]
-    for ptr in reversed(back):
-        path.append(int(ptr[path[-1]]))
-    return path[::-1]
-
-
 @lru_cache(maxsize=4)
-def get_tagger(name_or_path: str | None = None, backend: str = "torch") -> NerTagger:
+def get_tagger(
+    name_or_path: str | None = None, backend: str = "torch", threads: int = 0
+) -> NerTagger:
     """Process-wide cached tagger. None means the shipped weights; callers pass the values
-    of opwatch.settings (OPWATCH_NER_MODEL / OPWATCH_NER_BACKEND), read in one place."""
-    return NerTagger.load(name_or_path, backend)
+    of opwatch.settings (OPWATCH_NER_MODEL / _BACKEND / _THREADS), read in one place."""
+    return NerTagger.load(name_or_path, backend, threads)

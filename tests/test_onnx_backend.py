@@ -1,0 +1,99 @@
+"""The int8 ONNX Runtime backend gives what the torch fp32 reference gives.
+
+Uses the export that `make install` / `make export-onnx` builds (models/ner/onnx), or
+exports into a temporary folder when it is absent. Skipped without onnxruntime.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("onnxruntime", reason="the onnx backend needs onnxruntime")
+pytest.importorskip("onnx", reason="exporting needs the onnx package")
+
+import torch  # noqa: E402
+
+from models.ner.onnx_backend import ENCODER_FILE, SHIPPED_ONNX_DIR, OnnxSharedModel, export  # noqa: E402
+from models.ner.tagger import SHIPPED_DIR, NerTagger, get_tagger  # noqa: E402
+
+SENTENCES = [
+    "Police in Spain arrested 14 men after a joint operation with Europol, officers said.",
+    "The National Crime Agency said 9 children were safeguarded and 3 websites were closed.",
+    "Judge Maria Keller sentenced the 41-year-old man from Leeds to six years in prison.",
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if (SHIPPED_ONNX_DIR / ENCODER_FILE).is_file():
+        return SHIPPED_ONNX_DIR
+    out = tmp_path_factory.mktemp("onnx")
+    export(SHIPPED_DIR, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def taggers(onnx_files: Path) -> tuple[NerTagger, NerTagger]:
+    reference = get_tagger(None, "torch")
+    model = OnnxSharedModel(SHIPPED_DIR, onnx_files, threads=1)
+    onnx = NerTagger(
+        model,
+        reference.tokenizer,
+        reference.labels,
+        cased=True,
+        window=reference.window,
+        backend="onnx",
+        source=str(SHIPPED_DIR),
+    )
+    return reference, onnx
+
+
+def test_token_states_and_ner_logits_are_close(taggers: tuple[NerTagger, NerTagger]) -> None:
+    reference, onnx = taggers
+    docs = [reference.prepare(s) for s in SENTENCES]
+    width = max(len(d["ids"]) for d in docs) + 2
+    ids = torch.zeros(len(docs), width, dtype=torch.long)
+    shapes, mask = torch.zeros_like(ids), torch.zeros_like(ids)
+    for row, doc in enumerate(docs):
+        n = len(doc["ids"])
+        ids[row, 0], ids[row, n + 1] = (
+            reference.tokenizer.cls_token_id,
+            reference.tokenizer.sep_token_id,
+        )
+        ids[row, 1 : n + 1] = torch.tensor(doc["ids"])
+        shapes[row, 1 : n + 1] = torch.tensor(doc["shapes"])
+        mask[row, : n + 2] = 1
+    with torch.inference_mode():
+        ref_states, ref_logits = reference._forward(ids, mask, shapes)
+    states, logits = onnx._forward(ids, mask, shapes)
+    real = mask.bool()
+    cosine = torch.nn.functional.cosine_similarity(states[real], ref_states[real], dim=-1)
+    assert float(cosine.mean()) > 0.97
+    agree = (logits[real].argmax(-1) == ref_logits[real].argmax(-1)).float().mean()
+    assert float(agree) > 0.95
+
+
+def test_same_entities_and_figure_roles(taggers: tuple[NerTagger, NerTagger]) -> None:
+    from models.figures.extract import extract_figures
+
+    reference, onnx = taggers
+    for text, ref, got in zip(
+        SENTENCES, reference.analyse(SENTENCES), onnx.analyse(SENTENCES), strict=True
+    ):
+        assert [(s.label, s.text) for s in got.spans] == [(s.label, s.text) for s in ref.spans]
+        ref_roles = [(f.text, f.role) for f in extract_figures(text, "t", analysis=ref)]
+        got_roles = [(f.text, f.role) for f in extract_figures(text, "t", analysis=got)]
+        assert got_roles == ref_roles
+
+
+def test_missing_export_is_a_clear_error(tmp_path: Path) -> None:
+    import shutil
+
+    from models.ner.tagger import NerModelError
+
+    model_dir = tmp_path / "model"
+    shutil.copytree(SHIPPED_DIR, model_dir)
+    with pytest.raises(NerModelError, match="make export-onnx"):
+        NerTagger.load(str(model_dir), "onnx")
