@@ -91,7 +91,10 @@ def test_reader_holding_the_snapshot_never_breaks_a_load(tmp_path: Path) -> None
         result = load(
             db, "run-2", _outcome(tmp_path, F.batch_b(), run_id="run-2"), datetime.now(UTC)
         )
-        answers, _ = reader.communicate(timeout=60)
+        # read through the same buffered stream as _spawn's readline (communicate() reads
+        # the raw pipe and would miss lines already buffered there)
+        answers = reader.stdout.read()
+        reader.wait(timeout=60)
     finally:
         reader.kill()
     assert reader.returncode == 0

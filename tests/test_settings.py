@@ -43,7 +43,7 @@ def test_flags_override_the_environment_and_are_validated() -> None:
     ("name", "value", "expected"),
     [
         ("OPWATCH_ROLE_CLASSIFIER", "combind", "'transformer' or 'rules'"),
-        ("OPWATCH_NER_BACKEND", "cuda", "'torch' or 'int8'"),
+        ("OPWATCH_NER_BACKEND", "cuda", "'torch', 'int8' or 'onnx'"),
         ("OPWATCH_MAX_WORKERS", "many", "integer"),
         ("OPWATCH_MAX_BYTES", "0", "greater than 0"),
         ("OPWATCH_ALLOW_PRIVATE", "perhaps", "boolean"),
