@@ -96,8 +96,8 @@ def test_shipped_project_is_covered() -> None:
 
 
 def test_extraction_cache_key_follows_the_role_classifier() -> None:
-    from opwatch.records import Article
     from flows.tasks import _cache_key
+    from opwatch.records import Article
     from tests.factories import article
 
     a: Article = article()
