@@ -68,4 +68,7 @@ def test_pipeline_runs_on_dask_local_cluster(tmp_path: Path, monkeypatch):
     # Extraction ran on the workers, and each loaded the model at most once.
     assert sum(v["loads"] for v in loads.values()) >= 1, loads
     assert all(v["loads"] <= 1 for v in loads.values()), loads
-    assert sum(v["reuses"] for v in loads.values()) >= n_good - 2, loads
+    # one model lookup per chunk of 2 articles (a chunk is extracted in one batch): every
+    # chunk after a worker's first reuses that worker's model
+    calls = sum(v["loads"] + v["reuses"] for v in loads.values())
+    assert calls >= n_good // 2 and sum(v["reuses"] for v in loads.values()) >= 1, loads
