@@ -29,13 +29,14 @@ from pydantic_core import PydanticUndefined
 from opwatch.settings import ENV_PREFIX, PROJECT_ROOT, Settings
 
 README = PROJECT_ROOT / "README.md"
+# Markers count only at the start of a line, so prose may quote them.
 BLOCK = re.compile(
-    r"(?P<begin><!-- BEGIN generated: (?P<spec>[^>]*?) -->\n)"
+    r"^(?P<begin><!-- BEGIN generated: (?P<spec>[^>]*?) -->\n)"
     r"(?P<body>.*?)"
-    r"(?P<end><!-- END generated -->)",
-    re.DOTALL,
+    r"^(?P<end><!-- END generated -->)",
+    re.DOTALL | re.MULTILINE,
 )
-ANY_MARKER = re.compile(r"<!-- (BEGIN|END) generated\b")
+ANY_MARKER = re.compile(r"^<!-- (BEGIN|END) generated\b", re.MULTILINE)
 
 
 class DocsError(ValueError):

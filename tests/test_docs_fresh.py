@@ -68,6 +68,11 @@ def test_bad_markers_are_refused(text: str, message: str) -> None:
         docs.render(text)
 
 
+def test_markers_quoted_inside_a_line_are_prose() -> None:
+    text = "Quote `<!-- BEGIN generated: cli -->` and `<!-- END generated -->` freely.\n"
+    assert docs.render(text) == text
+
+
 def test_cells_are_one_line_with_pipes_escaped() -> None:
     assert docs.cell("a | b\n  c") == "a \\| b c"
 
