@@ -9,7 +9,7 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 # real-dev texts, rebuilt outside the repository (../shared/eval/real-dev/README.md)
 REAL_DEV_CACHE ?= ../real-dev-cache
 
-.PHONY: install demo test test-fast lint bench bench-scale export-onnx train-ner train-figures eval-ner eval eval-real-dev clean
+.PHONY: install demo test test-fast lint docs bench bench-scale export-onnx train-ner train-figures eval-ner eval eval-real-dev clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# rewrites the README's generated tables (CLI, settings) from the code: opwatch/docs.py
+docs: $(STAMP)
+	$(PY) -m opwatch.docs
 
 # spaCy (the peer) goes into the bench-only extra; offline, the bench skips the peer
 bench: $(STAMP)

@@ -60,6 +60,7 @@ def run(
     ),
 ) -> None:
     """Run the whole pipeline (a Prefect flow) and load what passes validation.
+    Content already loaded (same hash of the cleaned text) is skipped unless --force.
 
     Exits 1 when every source failed or more rows were quarantined than
     OPWATCH_MAX_QUARANTINED, 2 on a setting, model or warehouse error, 130 when stopped.
@@ -145,10 +146,12 @@ def print_summary(summary: dict) -> None:
 
 @app.command()
 def predict(
-    directory: Path = typer.Argument(..., help="Folder of .txt/.html articles."),
-    out: Path = typer.Option(..., "--out", help="JSONL file to write (gold format)."),
+    directory: Path = typer.Argument(..., metavar="DIR", help="Folder of .txt/.html articles."),
+    out: Path = typer.Option(
+        ..., "--out", metavar="FILE.jsonl", help="JSONL file to write (gold format)."
+    ),
 ) -> None:
-    """Clean + extract every article in DIR and write one gold-format line per file."""
+    """Clean + extract every article in DIR (no database); write one gold-format line each."""
     from opwatch.predict import article_files, predict_dir, write_jsonl
 
     settings = _settings()
@@ -179,11 +182,15 @@ def _advance(progress: Progress, bar):  # noqa: ANN001, ANN202
 
 @app.command("eval")
 def eval_command(
-    gold: Path = typer.Option(..., "--gold", help="Gold JSONL (see GOLD_FORMAT.md)."),
-    docs: Path = typer.Option(..., "--docs", help="Folder holding the gold's articles."),
+    gold: Path = typer.Option(
+        ..., "--gold", metavar="GOLD.jsonl", help="Gold JSONL (see GOLD_FORMAT.md)."
+    ),
+    docs: Path = typer.Option(
+        ..., "--docs", metavar="DIR", help="Folder holding the gold's articles."
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses and false hits."),
 ) -> None:
-    """Predict on DOCS and score against GOLD: P/R/F1 per field, micro-averaged."""
+    """Predict on --docs and score against --gold: P/R/F1 per field, micro-averaged."""
     from opwatch.predict import article_files, evaluate
 
     if not gold.is_file():
@@ -233,7 +240,7 @@ def sql(
     line: bool = typer.Option(False, "--line", help="One 'column = value' line per cell."),
     limit: int | None = typer.Option(None, "--limit", min=0, help="At most N rows each."),
 ) -> None:
-    """Run read-only SQL on the warehouse and print it as plain text (never as markup)."""
+    """Run read-only SQL on the published read snapshot; print plain text (never markup)."""
     from warehouse.sql_cli import print_results, read_sql_file, read_statements, run_statements
 
     if (query is None) == (file is None) or csv + as_json + line > 1:
@@ -311,7 +318,9 @@ def dossier(
 
 @app.command()
 def export(
-    parquet: Path = typer.Option(..., "--parquet", help="Folder for one Parquet file per table."),
+    parquet: Path = typer.Option(
+        ..., "--parquet", metavar="DIR", help="Folder for one Parquet file per table."
+    ),
     db: Path | None = DbOption,
     views: bool = typer.Option(False, "--views", help="Also export the analyst views."),
 ) -> None:

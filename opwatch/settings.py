@@ -39,33 +39,104 @@ class Settings(BaseSettings):
         validate_default=True,
     )
 
-    data_dir: Path = Field(default_factory=_default_data_dir)
-    db_path: Path | None = None  # default: <data_dir>/opwatch.duckdb
-    reports_dir: Path | None = None  # default: <data_dir>/reports
-    ner_model: str | None = None  # None: the shipped model under models/ner/weights
-    # torch (fp32 reference) | int8 (torch dynamic int8) | onnx (int8 ONNX Runtime)
-    ner_backend: Literal["torch", "int8", "onnx"] = "torch"
-    ner_threads: int = Field(0, ge=0)  # intra-op threads of the onnx backend; 0: every core
-    # transformer (shared encoder's role head) | rules; "combined" is an old name
-    role_classifier: Literal["transformer", "rules"] = "transformer"
-    max_bytes: int = Field(5_000_000, gt=0)  # size cap for files and HTTP responses
-    max_article_chars: int = Field(200_000, gt=0)  # longer cleaned texts: not extracted (E031)
-    max_numbers: int = Field(2_000, gt=0)  # articles with more numbers: not extracted (E032)
-    fetch_timeout: float = Field(20.0, gt=0)  # seconds per HTTP request
-    fetch_attempts: int = Field(3, ge=1)  # tries per URL for transient errors
-    allow_private: bool = False  # allow fetching loopback/private addresses
-    max_workers: int = Field(2, ge=1)  # thread pool size for per-article tasks
-    keep_reports: int = Field(30, ge=1)  # run reports (and GX results) kept; older ones are deleted
-    chunk_size: int = Field(8, ge=1)  # articles per read/extract task (not one per article)
-    batch_size: int = Field(500, ge=1)  # articles validated and loaded per transaction
-    dask: bool = False  # run tasks on a Dask LocalCluster (needs the `dask` extra)
-    dask_address: str | None = None  # tcp://HOST:PORT of an existing Dask scheduler
-    dask_workers: int = Field(2, ge=1)  # worker processes of the LocalCluster started by `dask`
-    user_agent: str = "opwatch/0.1 (+text-only research crawler)"
-    # A run fails (exit 1, Failed flow state) when more than this many rows are
-    # quarantined; None: no limit (a run still fails when every source failed).
-    max_quarantined: int | None = Field(None, ge=0)
-    lock_timeout: float = Field(60.0, ge=0)  # seconds the loader waits for the write lock
+    # `description` is the "meaning" column of the README's settings tables and
+    # `doc_default` the "default" shown there when the default is computed
+    # (python -m opwatch.docs writes those tables; `make docs`).
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="where the database and reports go",
+        json_schema_extra={"doc_default": "`data/`"},
+    )
+    db_path: Path | None = Field(
+        None,
+        description="the DuckDB file",
+        json_schema_extra={"doc_default": "`<data_dir>/opwatch.duckdb`"},
+    )
+    reports_dir: Path | None = Field(
+        None,
+        description="validation reports",
+        json_schema_extra={"doc_default": "`<data_dir>/reports`"},
+    )
+    ner_model: str | None = Field(
+        None,
+        description="another local model directory, or a hub id for users with a network",
+        json_schema_extra={"doc_default": "shipped `models/ner/weights`"},
+    )
+    ner_backend: Literal["torch", "int8", "onnx"] = Field(
+        "torch",
+        description="`torch` (fp32, the reference), `int8` (torch dynamic int8) or `onnx` "
+        '(int8 ONNX Runtime, see "Speed and bounded work")',
+    )
+    ner_threads: int = Field(
+        0,
+        ge=0,
+        description="intra-op threads of the `onnx` backend; `0` = every core this process may use",
+    )
+    role_classifier: Literal["transformer", "rules"] = Field(
+        "transformer",
+        description="`transformer` (the shared model's role head, which also reads the rules' "
+        "vote) or `rules` (lexicon rules alone); `combined` is an old name for `transformer`",
+    )
+    max_bytes: int = Field(5_000_000, gt=0, description="size cap for files and HTTP responses")
+    max_article_chars: int = Field(
+        200_000,
+        gt=0,
+        description="a longer cleaned article is kept without facts, with quarantine code E031",
+    )
+    max_numbers: int = Field(
+        2_000,
+        gt=0,
+        description="an article with more numbers is kept without facts, with quarantine code E032",
+    )
+    fetch_timeout: float = Field(20.0, gt=0, description="seconds per HTTP request")
+    fetch_attempts: int = Field(
+        3,
+        ge=1,
+        description="tries per URL on transient errors (5xx, 429, timeouts), with backoff",
+    )
+    allow_private: bool = Field(
+        False, description="allow fetching loopback/private addresses (`--allow-private`)"
+    )
+    max_workers: int = Field(
+        2,
+        ge=1,
+        description="threads for per-article tasks (the CLI and deployments alike)",
+    )
+    keep_reports: int = Field(
+        30, ge=1, description="run reports (and GX results) kept; older ones are deleted"
+    )
+    chunk_size: int = Field(
+        8, ge=1, description="articles per read/extract task (not one task per article)"
+    )
+    batch_size: int = Field(500, ge=1, description="articles validated and loaded per transaction")
+    dask: bool = Field(
+        False,
+        description="run the tasks on a Dask LocalCluster (`--dask`; needs the `dask` extra)",
+    )
+    dask_address: str | None = Field(
+        None,
+        description="`tcp://HOST:PORT` of an existing Dask scheduler (`--dask-address`)",
+    )
+    dask_workers: int = Field(
+        2, ge=1, description="worker processes of the LocalCluster that `--dask` starts"
+    )
+    user_agent: str = Field(
+        "opwatch/0.1 (+text-only research crawler)",
+        description="the User-Agent header of every HTTP request",
+    )
+    max_quarantined: int | None = Field(
+        None,
+        ge=0,
+        description="a run with more quarantined rows than this fails (exit 1, Failed flow "
+        "run); unset: no limit, though a run still fails when every source failed; see "
+        "Reliability",
+        json_schema_extra={"doc_default": "unset (no limit)"},
+    )
+    lock_timeout: float = Field(
+        60.0,
+        ge=0,
+        description="seconds the loader waits, with backoff, for the warehouse's write lock",
+    )
 
     @field_validator("role_classifier", mode="before")
     @classmethod
