@@ -60,6 +60,9 @@ def test_pipeline_loads_quarantines_and_is_idempotent(harness, tmp_path: Path):
     assert {"E001", "E002", "E003", "E021"} <= codes
     assert Path(summary["report"]).is_file()
     assert summary["data_tests_failed"] == []  # the SQL data tests ran after the load
+    # one dossier per operation the run's articles name, beside the run report
+    assert summary["dossiers"] == first["operations"]
+    assert Path(summary["example_dossier"]).is_file()
     with duckdb.connect(str(db), read_only=True) as con:
         statuses = {r[0] for r in con.execute("SELECT status FROM runs").fetchall()}
     assert statuses == {"quarantined"}

@@ -51,7 +51,14 @@ def publish_run_pages(outcome: Any, database: Path | str, keep_reports: int) -> 
         _write(pages.report, render_run_report(outcome, None, index_href=None))
         return pages
     try:
-        names = operations_of_articles(con, [a.article_id for a in outcome.articles])
+        # a run loaded in batches keeps no records in its outcome: ask the warehouse
+        ids = [a.article_id for a in outcome.articles] or [
+            row[0]
+            for row in con.execute(
+                "SELECT article_id FROM articles WHERE run_id = ?", [outcome.run_id]
+            ).fetchall()
+        ]
+        names = operations_of_articles(con, ids)
         for name in names:
             pages.dossiers[name] = write_dossier(con, name, reports_dir / DOSSIER_DIR)
         links = {n: f"{DOSSIER_DIR}/{p.name}" for n, p in pages.dossiers.items()}
