@@ -19,7 +19,7 @@ from tasks.assemble import assemble_batch
 from tasks.batches import RunTotals, dedupe_batch, load_outcome_task, validate_new_task
 from tasks.chunks import chunk_results, chunked, extract_chunk_task, merge_reads, read_chunk_task
 from tasks.health import run_failures
-from tasks.ingest import expand_sources
+from tasks.ingest import expand
 from tasks.load import known_ids_task
 from tasks.report import report_task
 
@@ -59,7 +59,8 @@ def pipeline(
     )
     started = datetime.now(UTC)
     run_id = new_run_id(started)
-    expanded = expand_sources(sources)
+    # Loops, broken links, FIFOs and unreadable folders found while listing: quarantined.
+    expanded, listing_problems = expand(sources)
     key = fingerprint(settings)
     totals = RunTotals(run_id, started, settings.reports, n_sources=len(sources), fingerprint=key)
     report_path = str(summary_html_path(settings.reports, run_id))
@@ -78,6 +79,8 @@ def pipeline(
             now=unmapped(started),
         )
         articles, problems = merge_reads(source_chunks, _outcomes(reads))
+        if number == 1:
+            problems = listing_problems + problems
         deduped = dedupe_batch(articles, known, seen, force)
         totals.n_skipped += len(deduped.already_loaded)
         if deduped.new and not models_ready:
