@@ -208,3 +208,24 @@ def test_scores_are_probabilities_with_a_threshold() -> None:
 
     assert decide({"arrests": 0.3, "other": 0.25, "charged": 0.45}, 0.5) == ("other", 0.55)
     assert decide({"arrests": 0.6, "other": 0.4}, 0.5) == ("arrests", 0.6)
+
+
+def test_role_head_reads_each_number_in_both_overlapping_windows() -> None:
+    """A long article is cut into windows that overlap by half: a sub-token keeps its
+    state from the window where it is most central and, as `alt_states`, from the
+    second one; a short text has one window, so both readings are the same."""
+    from models.ner.tagger import get_tagger
+
+    tagger = get_tagger(None, "torch")
+    short = tagger.analyse(["Police in Spain arrested 38 people."])[0]
+    assert short.alt_states is not None
+    assert short.alt_states.equal(short.states)
+
+    lines = [
+        f"Officers in town {k} detained {k + 3} men and seized {k * 7} phones." for k in range(60)
+    ]
+    long = tagger.analyse(["\n".join(lines)])[0]
+    assert len(tagger.prepare("\n".join(lines))["windows"]) > 2
+    differs = (long.alt_states - long.states).abs().sum(-1) > 0
+    # most sub-tokens are read in two windows; the first and last few only in one
+    assert 0.5 < differs.float().mean().item() < 1.0

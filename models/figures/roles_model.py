@@ -12,7 +12,7 @@ restricted to the roles the parsed unit allows (an amount of money is `money` or
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from models.figures.numbers import ParsedNumber
 from models.figures.roles_rules import CURRENCIES, MEDIA_UNITS, RuleVote
@@ -111,16 +111,26 @@ def predict_roles(
     labels = list(model.config.role_labels)
     temperature = float(getattr(model.config, "role_temperature", 1.0))
     n = analysis.states.shape[0]
-    rows: list[Any] = []
+    ranges = []
     for start, end in spans:
         span = analysis.token_range(start, end)
-        first, last = span if span else (0, 0)
-        rows.append(number_states(analysis.states, first, last, n))
-    if not rows:
+        ranges.append(span if span else (0, 0))
+    if not ranges:
         return []
+    readings = [analysis.states]
+    if analysis.alt_states is not None:
+        readings.append(analysis.alt_states)
+    features = torch.tensor(aux, dtype=torch.float32)
     with torch.inference_mode():
-        logits = model.role_head(torch.stack(rows), torch.tensor(aux, dtype=torch.float32))
-        probs = (logits / temperature).softmax(-1)
+        probs = sum(
+            (
+                model.role_head(
+                    torch.stack([number_states(h, f, last, n) for f, last in ranges]), features
+                )
+                / temperature
+            ).softmax(-1)
+            for h in readings
+        ) / len(readings)
     return [
         restrict(dict(zip(labels, row.tolist(), strict=True)), allowed_roles(a))
         for row, a in zip(probs, aux, strict=True)

@@ -65,6 +65,10 @@ class Analysis:
     word_of: list[int]  # word index of each sub-token
     states: Any  # torch.Tensor (n_subtokens, hidden) or None
     model: Any = None  # the shared model whose role head reads `states`
+    # the same sub-tokens' states from the window where each sits second most centrally
+    # (windows overlap by half, so most sub-tokens are read twice); the role head
+    # averages its probabilities over both readings. None when not kept.
+    alt_states: Any = None
 
     def token_range(self, start: int, end: int) -> tuple[int, int] | None:
         """First and last sub-token of the words overlapping text[start:end]
@@ -232,14 +236,20 @@ class NerTagger:
         self._run(docs, windows)
         out = []
         for text, doc in zip(texts, docs, strict=True):
-            states = None
+            states = alt = None
             if self.role_labels is not None and doc["states"] and doc["states"][0] is not None:
                 import torch
 
                 states = torch.stack(doc["states"])
+                alt = torch.stack(
+                    [
+                        a if a is not None else b
+                        for a, b in zip(doc["alt"], doc["states"], strict=True)
+                    ]
+                )
             spans = self._decode(text, doc)
             model = self.model if states is not None else None
-            out.append(Analysis(spans, doc["words"], doc["word_of"], states, model))
+            out.append(Analysis(spans, doc["words"], doc["word_of"], states, model, alt))
         return out
 
     def prepare(self, text: str) -> dict[str, Any]:
@@ -268,6 +278,8 @@ class NerTagger:
             "probs": [None] * len(ids),
             "states": [None] * len(ids),
             "centrality": [-1] * len(ids),
+            "alt": [None] * len(ids),  # state from the second most central window
+            "alt_centrality": [-1] * len(ids),
         }
 
     def _run(self, docs: list[dict[str, Any]], windows: list[tuple[int, int, int]]) -> None:
@@ -295,11 +307,16 @@ class NerTagger:
                     for k in range(e - s):
                         p = s + k
                         central = min(k, e - s - 1 - k)
+                        state = hidden[row, k + 1] if hidden is not None else None
                         if central > doc["centrality"][p]:
+                            doc["alt"][p] = doc["states"][p]
+                            doc["alt_centrality"][p] = doc["centrality"][p]
                             doc["centrality"][p] = central
                             doc["probs"][p] = probs[row, k + 1]
-                            if hidden is not None:
-                                doc["states"][p] = hidden[row, k + 1]
+                            doc["states"][p] = state
+                        elif central > doc["alt_centrality"][p]:
+                            doc["alt_centrality"][p] = central
+                            doc["alt"][p] = state
 
     def _forward(self, ids: Any, mask: Any, shapes: Any) -> tuple[Any, Any]:
         """(token states or None, NER logits) for a batch of windows."""
