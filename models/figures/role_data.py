@@ -31,6 +31,7 @@ class Target:
     label: int
     vote: str  # the rules' role (for the rules-only comparison)
     central: bool  # this window is where the number sits most centrally
+    key: int = -1  # the number's first sub-token in the article (same in every window)
 
 
 @dataclass
@@ -91,7 +92,9 @@ def encode_article(article: dict, tagger: Any) -> list[Window]:
         for (first, last), aux, label, vote in targets:
             if s <= first and last < e:
                 central = _most_central((first, last), doc["windows"]) == (s, e)
-                win.targets.append(Target(first - s + 1, last - s + 1, aux, label, vote, central))
+                win.targets.append(
+                    Target(first - s + 1, last - s + 1, aux, label, vote, central, first)
+                )
         windows.append(win)
     return windows
 

@@ -66,15 +66,17 @@ def role_logits(model: CasedBertTokenClassifier, batch: dict) -> torch.Tensor:
 
 
 @torch.no_grad()
-def predict_split(model, windows: list[Window], tok, size: int = 32) -> tuple:
-    """Logits, gold ids and rule votes of every number, each in its most central window."""
+def predict_split(model, windows: list[Window], tok, size: int = 32, every: bool = False) -> tuple:
+    """Logits, gold ids and rule votes of every number, each in its most central window
+    (`every`: in each window that holds it, as inference reads it; see `averaged`)."""
     model.eval()
     logits, gold, votes = [], [], []
     for i in range(0, len(windows), size):
-        chunk = [w for w in windows[i : i + size] if any(t.central for t in w.targets)]
         chunk = [
-            Window(w.article, w.ids, w.shapes, [t for t in w.targets if t.central]) for w in chunk
+            Window(w.article, w.ids, w.shapes, [t for t in w.targets if every or t.central])
+            for w in windows[i : i + size]
         ]
+        chunk = [w for w in chunk if w.targets]
         if not chunk:
             continue
         batch = role_batch(chunk, tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
@@ -83,6 +85,22 @@ def predict_split(model, windows: list[Window], tok, size: int = 32) -> tuple:
         votes += [t.vote for _, t in batch["pairs"]]
     model.train()
     return torch.cat(logits), torch.tensor(gold), votes
+
+
+def averaged(model, windows: list[Window], tok, temperature: float) -> tuple:
+    """Each number's restricted probabilities averaged over the windows that hold it
+    (what `roles_model.predict_roles` does with its two readings), gold ids and votes,
+    in the order of the numbers' most central windows."""
+    logits, _, _ = predict_split(model, windows, tok, every=True)
+    probs = masked_probs(logits / temperature, windows, every=True)
+    keys = [(w.article, t.key) for w in windows for t in w.targets]
+    sums: dict[tuple[str, int], list] = {}
+    for key, row in zip(keys, probs, strict=True):
+        sums.setdefault(key, []).append(row)
+    order = [(w.article, t.key) for w in windows for t in w.targets if t.central]
+    mean = torch.stack([torch.stack(sums[k]).mean(0) for k in order])
+    _, gold, votes = predict_split(model, windows, tok)
+    return mean, gold, votes
 
 
 def build_model(cfg: dict) -> tuple[CasedBertTokenClassifier, object]:
@@ -117,6 +135,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default=None, help="model directory to write (default: config)")
     ap.add_argument("--max-steps", type=int, default=None)
     ap.add_argument("--no-ner", action="store_true", help="role task only (ablation)")
+    ap.add_argument(
+        "--recalibrate",
+        action="store_true",
+        help="no training: refit temperature and threshold of the model in --out and rewrite "
+        "its test report (NER scores kept)",
+    )
     args = ap.parse_args(argv)
     cfg = json.loads(Path(args.config).read_text())
     out_dir = Path(args.out or REPO / cfg["output_dir"])
@@ -124,7 +148,11 @@ def main(argv: list[str] | None = None) -> None:
     random.seed(cfg["seed"])
     rng = random.Random(cfg["seed"])
 
-    model, tok = build_model(cfg)
+    if args.recalibrate:
+        model = CasedBertTokenClassifier.load(out_dir)
+        tok = AutoTokenizer.from_pretrained(str(out_dir), local_files_only=True)
+    else:
+        model, tok = build_model(cfg)
     tagger = NerTagger(
         model, tok, [], cased=True, window=cfg["max_length"], backend="torch", source=""
     )
@@ -135,6 +163,10 @@ def main(argv: list[str] | None = None) -> None:
     train = [w for w in splits["train"] if w.targets]
     counts = {k: sum(len(w.targets) for w in v) for k, v in splits.items()}
     print(f"role windows {len(train)} train; numbers {counts}", flush=True)
+    if args.recalibrate:
+        old = json.loads((out_dir / "role_metrics.json").read_text())
+        finish(model, tok, cfg, splits, old["history"], out_dir, old["train_seconds"], None)
+        return
 
     ner = None if args.no_ner else ner_stream(cfg, tok, rng)
     per_epoch = math.ceil(len(train) / cfg["batch_size"])
@@ -210,16 +242,18 @@ def ner_stream(cfg: dict, tok, rng: random.Random):
 
 
 def finish(model, tok, cfg, splits, history, out_dir: Path, seconds: float, shared: bool) -> None:
-    """Fit the temperature on valid, report on test, score NER, save the model."""
+    """Fit the temperature on valid, choose the threshold on valid with the numbers read
+    as inference reads them (averaged over their windows), report on test, score NER,
+    save the model."""
     v_logits, v_gold, _ = predict_split(model, splits["valid"], tok)
     temperature = fit_temperature(v_logits, v_gold)
     other = FIGURE_ROLES.index("other")
-    v_probs = masked_probs(v_logits / temperature, splits["valid"])
+    v_probs, v_gold, _ = averaged(model, splits["valid"], tok, temperature)
     threshold = choose_threshold(v_probs, v_gold, other)
     model.config.role_temperature = temperature
     model.config.role_min_probability = threshold
     logits, gold, votes = predict_split(model, splits["test"], tok)
-    probs = masked_probs(logits / temperature, splits["test"])
+    probs, _, _ = averaged(model, splits["test"], tok, temperature)
     conf, pred = probs.max(-1)
     pred = torch.where((pred != other) & (conf < threshold), torch.tensor(other), pred)
     report = role_report(pred.tolist(), gold.tolist(), votes)
@@ -228,28 +262,34 @@ def finish(model, tok, cfg, splits, history, out_dir: Path, seconds: float, shar
         "temperature": temperature,
         "raw": calibration(logits, gold),
         "scaled": calibration(logits / temperature, gold),
+        "averaged": calibration(probs.clamp_min(1e-12).log(), gold),
     }
     metrics = {"history": history, "train_seconds": round(seconds), "config": cfg, "test": report}
-    if shared:
+    if shared is None:  # recalibrating a trained model: keep its NER scores
+        metrics["ner"] = json.loads((out_dir / "role_metrics.json").read_text()).get("ner")
+    elif shared:
         metrics["ner"] = ner_scores(model, tok)
     marker = json.loads((REPO / cfg["init_dir"] / "opwatch_ner.json").read_text())
     extra = {k: marker[k] for k in ("trained_epochs", "max_length") if k in marker}
-    extra["role_training"] = {"shared_with_ner": shared, "seed": cfg["seed"]}
+    extra["role_training"] = {
+        "shared_with_ner": bool(shared or shared is None),
+        "seed": cfg["seed"],
+    }
     model.save(out_dir, tok, extra)
     (out_dir / "role_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     print(json.dumps({k: report[k] for k in ("accuracy", "rules_accuracy", "n")}), flush=True)
     print(f"calibration {json.dumps(report['calibration'])}")
-    if shared:
+    if metrics.get("ner"):
         print(f"ner {json.dumps(metrics['ner'])}")
 
 
-def masked_probs(logits: torch.Tensor, windows: list[Window]) -> torch.Tensor:
+def masked_probs(logits: torch.Tensor, windows: list[Window], every: bool = False) -> torch.Tensor:
     """Probabilities restricted to the roles each number's unit allows (as at inference);
     rows in predict_split's order."""
     rows = []
     for w in windows:
         for t in w.targets:
-            if t.central:
+            if every or t.central:
                 allowed = set(allowed_roles(t.aux))
                 rows.append([float(r in allowed) for r in FIGURE_ROLES])
     probs = logits.softmax(-1) * torch.tensor(rows)
