@@ -1,18 +1,82 @@
-"""Prefect task wrappers of the stages that `opwatch predict` also runs (ingest, clean,
-extract): the stage modules stay free of Prefect, so predict never imports it."""
+"""The Prefect tasks: thin @task wrappers over the plain stage functions in tasks/.
+
+This is the only place tasks are declared. The stage modules never import Prefect, so
+`opwatch predict`, the bench and the unit tests run without it. Stages log with the
+stdlib `logging` module; the wrappers that need it forward those records to Prefect's run
+logger, and the report task publishes the run's markdown summary as an artifact.
+"""
 
 from __future__ import annotations
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
+import logging
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from uuid import UUID
 
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.logging import get_run_logger
+
+from expectations.outcome import ValidationOutcome
 from opwatch.fingerprint import fingerprint
 from opwatch.records import Article
 from opwatch.settings import Settings
+from tasks.batches import load_outcome, validate_new
+from tasks.chunks import extract_chunk, read_chunk
 from tasks.clean import clean
+from tasks.dedupe import dedupe_articles
 from tasks.extract import extract_facts, prepare_models
 from tasks.fetch import fetch
 from tasks.ingest import ingest
+from tasks.load import known_ids, load
+from tasks.report import ARTIFACT_KEY, report_run, run_markdown
+from tasks.validate import validate
+from warehouse.db import LoadResult, RunInfo
+
+STAGE_LOGGER = "opwatch"  # the stages' stdlib loggers are named opwatch.*
+
+
+class _ToRunLogger(logging.Handler):
+    """Hands the records of one thread to a Prefect run logger."""
+
+    def __init__(self, target: logging.Logger | logging.LoggerAdapter) -> None:
+        super().__init__()
+        self.target = target
+        self.thread = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:  # tasks in other threads have their own run logger
+            self.target.log(record.levelno, record.getMessage())
+
+
+@contextmanager
+def forward_stage_logs(name: str = STAGE_LOGGER) -> Iterator[None]:
+    """While a task runs, send what the stage logs under `name` to its Prefect run logger
+    (the Prefect UI and the run's console output)."""
+    stage_logger = logging.getLogger(name)
+    handler = _ToRunLogger(get_run_logger())
+    stage_logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        stage_logger.removeHandler(handler)
+
+
+def artifact_key(text: str) -> str:
+    """Prefect artifact keys allow lowercase letters, digits and dashes only."""
+    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "validation"
+
+
+def publish_artifact(markdown: str, key: str) -> UUID:
+    """Publish a markdown summary as a Prefect artifact; call inside a flow or task."""
+    return create_markdown_artifact(
+        markdown=markdown, key=artifact_key(key), description="opwatch validation summary"
+    )
 
 
 def _cache_key(context, parameters) -> str:  # noqa: ANN001 - Prefect's signature
@@ -21,9 +85,41 @@ def _cache_key(context, parameters) -> str:  # noqa: ANN001 - Prefect's signatur
     return f"extract-{article.article_id}-{fingerprint(settings)}"
 
 
+def report_and_publish(
+    outcome: ValidationOutcome,
+    loaded: LoadResult,
+    database: Path | str,
+    n_skipped: int = 0,
+    keep_reports: int = 30,
+    failures: Sequence[str] = (),
+    fingerprint: str | None = None,
+) -> dict[str, Any]:
+    """tasks.report.report_run with its warnings in the run log, then the run's markdown
+    summary as an artifact under one stable key (ARTIFACT_KEY)."""
+    with forward_stage_logs():
+        summary = report_run(
+            outcome, loaded, database, n_skipped, keep_reports, failures, fingerprint
+        )
+    publish_artifact(run_markdown(outcome, loaded, n_skipped, failures), ARTIFACT_KEY)
+    return summary
+
+
+def load_outcome_logged(
+    db_path: Path | str,
+    outcome: ValidationOutcome,
+    info: RunInfo,
+    first_batch: bool,
+    lock_timeout: float = 60.0,
+) -> LoadResult:
+    """tasks.batches.load_outcome with the loader's warnings in the run log."""
+    with forward_stage_logs():
+        return load_outcome(db_path, outcome, info, first_batch, lock_timeout)
+
+
 ingest_task = task(name="ingest")(ingest)
 fetch_task = task(name="fetch")(fetch)  # no Prefect retries: fetch() retries itself
 clean_task = task(name="clean")(clean)
+dedupe_task = task(name="dedupe")(dedupe_articles)
 prepare_models_task = task(name="load-models", cache_policy=NO_CACHE)(prepare_models)
 extract_task = task(
     name="extract",
@@ -31,3 +127,15 @@ extract_task = task(
     persist_result=True,
     task_run_name="extract-{article.article_id:.12}",
 )(extract_facts)
+read_chunk_task = task(name="read-chunk", cache_policy=NO_CACHE)(read_chunk)
+extract_chunk_task = task(
+    name="extract-chunk",
+    cache_policy=NO_CACHE,  # re-runs skip known content by hash before extraction
+    task_run_name="extract-chunk-{articles[0].article_id:.12}",
+)(extract_chunk)
+validate_task = task(name="validate", cache_policy=NO_CACHE)(validate)
+validate_new_task = task(name="validate-batch", cache_policy=NO_CACHE)(validate_new)
+known_ids_task = task(name="known-article-ids", cache_policy=NO_CACHE)(known_ids)
+load_task = task(name="load", cache_policy=NO_CACHE)(load)
+load_outcome_task = task(name="load-batch", cache_policy=NO_CACHE)(load_outcome_logged)
+report_task = task(name="report", cache_policy=NO_CACHE)(report_and_publish)

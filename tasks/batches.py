@@ -13,9 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
 from expectations.outcome import (
     ExpectationCount,
     TableCounts,
@@ -166,7 +163,3 @@ class RunTotals:
             gx_seconds=self.gx_seconds,
             gx_result_ids=list(self.gx_result_ids),
         )
-
-
-validate_new_task = task(name="validate-batch", cache_policy=NO_CACHE)(validate_new)
-load_outcome_task = task(name="load-batch", cache_policy=NO_CACHE)(load_outcome)

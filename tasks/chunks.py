@@ -11,9 +11,6 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
 from opwatch.errors import OpwatchError
 from opwatch.records import Article, Entity, Figure, Problem
 from opwatch.settings import Settings
@@ -101,11 +98,3 @@ def chunk_results(
         else:
             results.extend(outcome)
     return results
-
-
-read_chunk_task = task(name="read-chunk", cache_policy=NO_CACHE)(read_chunk)
-extract_chunk_task = task(
-    name="extract-chunk",
-    cache_policy=NO_CACHE,  # re-runs skip known content by hash before extraction
-    task_run_name="extract-chunk-{articles[0].article_id:.12}",
-)(extract_chunk)

@@ -175,8 +175,7 @@ def test_markdown_summary(case) -> None:
 
 
 def test_report_task_function_without_prefect(case, tmp_path: Path) -> None:
-    from tasks.report import report_run, report_task
-    from tasks.validate import validate, validate_task
+    from tasks.report import report_run, run_markdown
     from warehouse.db import LoadResult
 
     outcome, _, _ = case
@@ -188,7 +187,8 @@ def test_report_task_function_without_prefect(case, tmp_path: Path) -> None:
     assert summary["quarantined_rows"] == outcome.n_quarantined_rows
     assert summary["articles_skipped"] == 2 and summary["database"] == str(db.resolve())
     assert Path(summary["report"]).is_file()
-    assert report_task.fn is report_run and validate_task.fn is validate
+    markdown = run_markdown(outcome, loaded, n_skipped=2, failures=["every source failed"])
+    assert "2 articles skipped" in markdown and "- every source failed" in markdown
 
 
 def test_empty_batch_and_unevaluable_expectation(tmp_path: Path) -> None:
