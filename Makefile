@@ -37,9 +37,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# rewrites the README's generated tables (CLI, settings) from the code: opwatch/docs.py
+# rewrites the README's generated tables (CLI, settings) from the code: flows/docs.py
 docs: $(STAMP)
-	$(PY) -m opwatch.docs
+	$(PY) -m flows.docs
 
 # spaCy (the peer) goes into the bench-only extra; offline, the bench skips the peer
 bench: $(STAMP)

@@ -22,7 +22,7 @@ TARGET_S = 10.0
 
 
 def capped_files() -> None:
-    from opwatch.predict import predict_files
+    from tasks.predict import predict_files
 
     settings = load_settings()
     with tempfile.TemporaryDirectory() as tmp:

@@ -74,7 +74,7 @@ def _rate(label: str, times: list[float], n: int, words: int) -> float:
 
 
 def in_process(files: list[Path], repeats: int) -> None:
-    from opwatch.predict import clean_file
+    from tasks.predict import clean_file
     from opwatch.records import Article
     from tasks.extract import extract_many, load_models
 

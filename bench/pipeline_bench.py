@@ -30,7 +30,7 @@ def _rss_mb(who: int) -> float:
 
 
 def _articles(settings: Settings) -> list[Article]:
-    from opwatch.predict import clean_file
+    from tasks.predict import clean_file
     from tasks.ingest import expand_sources
 
     folders = [str(EXAMPLES)] + ([str(SEEDS)] if SEEDS.is_dir() else [])

@@ -29,7 +29,7 @@ from pathlib import Path
 from bench.scale_corpus import change_some, write_corpus
 from opwatch.settings import PROJECT_ROOT
 
-OPWATCH = [sys.executable, "-m", "opwatch.cli"]
+OPWATCH = [sys.executable, "-m", "flows.cli"]
 
 
 @dataclass

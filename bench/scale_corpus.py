@@ -64,7 +64,7 @@ _NUMBER = re.compile(r"\b\d{1,4}\b")
 @lru_cache(maxsize=1)
 def sample_sentences() -> tuple[str, ...]:
     """Prose sentences of the bundled samples, as the pipeline's clean stage sees them."""
-    from opwatch.predict import clean_file
+    from tasks.predict import clean_file
     from opwatch.records import Article
 
     settings = load_settings()

@@ -1,7 +1,7 @@
 """Run the GX suites on one batch and split it into passed records and quarantine rows.
 
 A file-backed GX context under `<reports_dir>/gx` keeps every run's validation results,
-(pruned to the last runs kept by opwatch.reports; no Data Docs are built).
+(pruned to the last runs kept by warehouse.reports; no Data Docs are built).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ quiet_environment()  # before Prefect is imported: no telemetry, state under .pr
 
 def main() -> None:
     from flows.pipeline import configured_pipeline
-    from opwatch.cli import print_summary
+    from flows.cli import print_summary
     from opwatch.settings import load_settings
 
     samples = PROJECT_ROOT / "examples" / "articles"

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
 
     # `description` is the "meaning" column of the README's settings tables and
     # `doc_default` the "default" shown there when the default is computed
-    # (python -m opwatch.docs writes those tables; `make docs`).
+    # (python -m flows.docs writes those tables; `make docs`).
     data_dir: Path = Field(
         default_factory=_default_data_dir,
         description="where the database and reports go",

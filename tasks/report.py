@@ -14,7 +14,7 @@ from typing import Any
 
 from expectations.outcome import ExpectationCount, ValidationOutcome
 from expectations.report import summary_markdown
-from opwatch.reports.build import publish_run_pages
+from warehouse.reports.build import publish_run_pages
 from tasks.health import quarantine_warnings, source_reasons
 from warehouse.data_tests import DataTestResult
 from warehouse.db import LoadResult

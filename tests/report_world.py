@@ -1,5 +1,5 @@
 """A small warehouse with two runs, built from hand-written records (no models), and the
-pages opwatch.reports writes for it. Shared by the report and browser tests."""
+pages warehouse.reports writes for it. Shared by the report and browser tests."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import factories as F
 import pytest
 
 from expectations.runner import validate_batch
-from opwatch.reports.build import RunPages, publish_run_pages
+from warehouse.reports.build import RunPages, publish_run_pages
 from tasks.load import load
 
 # Two reports of one operation that disagree (184 vs 180 arrests), one figure that fails

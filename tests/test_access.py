@@ -161,7 +161,7 @@ def test_a_failed_load_is_rolled_back_and_recorded(tmp_path: Path, monkeypatch) 
 def test_a_file_that_is_not_a_database_is_named_as_such(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from opwatch.cli import app
+    from flows.cli import app
 
     text = tmp_path / "notes.duckdb"
     text.write_text("these are notes, not a database\n" * 50)

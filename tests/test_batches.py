@@ -143,7 +143,7 @@ def test_a_crash_loses_only_the_batch_in_flight(tmp_path: Path, monkeypatch):
 def test_cli_refuses_a_bad_batch_size_with_the_variable_to_fix(monkeypatch):
     from typer.testing import CliRunner
 
-    from opwatch.cli import app
+    from flows.cli import app
 
     monkeypatch.setenv("OPWATCH_BATCH_SIZE", "0")
     result = CliRunner().invoke(app, ["run", "examples/articles"])

@@ -150,7 +150,7 @@ def test_a_capped_article_is_kept_with_a_quarantine_reason() -> None:
 
 
 def test_predict_reports_a_one_megabyte_line_without_running_the_model(tmp_path: Path) -> None:
-    from opwatch.predict import predict_files
+    from tasks.predict import predict_files
 
     path = tmp_path / "one-line.txt"
     path.write_text(one_line(1_000_000))

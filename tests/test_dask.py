@@ -27,7 +27,7 @@ def test_pipeline_runs_on_dask_local_cluster(tmp_path: Path, monkeypatch):
 
     from flows.pipeline import configured_pipeline
     from flows.runners import local_cluster_kwargs
-    from opwatch.prefect_server import drain_prefect_services, local_server
+    from flows.prefect_server import drain_prefect_services, local_server
     from opwatch.settings import load_settings
 
     monkeypatch.setenv("OPWATCH_CHUNK_SIZE", "2")  # several chunks per worker

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from opwatch.cli import app
-from opwatch.predict import evaluate
+from flows.cli import app
+from tasks.predict import evaluate
 from opwatch.settings import load_settings
 from tests.conftest import EXAMPLES, REAL_DEV, REPO
 

@@ -107,7 +107,7 @@ def _feed(base: str) -> bytes:
 def test_cli_run_fetches_feed_items_as_text_only(harness, tmp_path: Path):
     from typer.testing import CliRunner
 
-    from opwatch.cli import app
+    from flows.cli import app
     from tests.local_http import Server
 
     html = {"Content-Type": "text/html; charset=utf-8"}
@@ -159,7 +159,7 @@ def test_cli_run_with_missing_model_names_the_setting(harness, tmp_path: Path, m
     from typer.testing import CliRunner
 
     from models.ner.tagger import get_tagger
-    from opwatch.cli import app
+    from flows.cli import app
 
     get_tagger.cache_clear()
     monkeypatch.setenv("OPWATCH_NER_MODEL", str(tmp_path / "no-such-model"))

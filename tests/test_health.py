@@ -83,7 +83,7 @@ def test_run_failed_keeps_problems_and_summary_when_pickled() -> None:
 def test_no_message_suggests_a_flag_that_does_not_exist() -> None:
     from typer.main import get_command
 
-    from opwatch.cli import app
+    from flows.cli import app
 
     command = get_command(app)
     flags = {

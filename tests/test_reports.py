@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from report_world import build_world, shared_world
 
-from opwatch.reports.dossier import DossierError, collect_dossier
-from opwatch.reports.page import evidence, sentence_bounds
+from warehouse.reports.dossier import DossierError, collect_dossier
+from warehouse.reports.page import evidence, sentence_bounds
 from warehouse.reader import open_reader
 
 RESOURCE = re.compile(r"<(?:link|script|img|iframe)\b|@import|url\(|\bsrc\s*=", re.IGNORECASE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from opwatch.predict import read_gold
+from tasks.predict import read_gold
 from opwatch.scoring import normalise_name, score
 
 

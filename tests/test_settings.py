@@ -79,7 +79,7 @@ def test_cli_run_refuses_a_wrong_setting_before_prefect_or_models_load(tmp_path:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from opwatch.cli import app\n"
+        "from flows.cli import app\n"
         f"r = CliRunner().invoke(app, ['run', {str(tmp_path)!r}])\n"
         "print(r.exit_code); print(r.output)\n"
         "print('LOADED', sorted(m for m in ('prefect', 'torch', 'transformers', "

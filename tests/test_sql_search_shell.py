@@ -12,7 +12,7 @@ import factories as F
 import pytest
 from typer.testing import CliRunner
 
-from opwatch.cli import app
+from flows.cli import app
 from warehouse import db
 from warehouse.search import SearchUnavailable, rebuild_index, search, snippet
 from warehouse.shell import ShellUnavailable, shell_command

@@ -156,7 +156,7 @@ def test_vague_and_redacted_figures_pass(case) -> None:
 
 
 def test_run_report_without_warehouse_is_self_contained_and_escaped(case) -> None:
-    from opwatch.reports.run_report import render_run_report
+    from warehouse.reports.run_report import render_run_report
 
     outcome, _, _ = case
     page = render_run_report(outcome, None, index_href=None)

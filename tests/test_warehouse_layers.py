@@ -305,7 +305,7 @@ def test_load_runs_data_tests_marks_the_run_and_reports_failures(tmp_path: Path)
     from types import SimpleNamespace
 
     from expectations.runner import ValidationOutcome
-    from opwatch.reports.run_report import render_run_report
+    from warehouse.reports.run_report import render_run_report
     from tasks.load import load
     from tasks.report import with_data_tests
 

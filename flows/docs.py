@@ -8,7 +8,7 @@ A block sits between two marker comments:
     ...
     <!-- END generated -->
 
-`python -m opwatch.docs` (`make docs`) rewrites the blocks in place; `--check` only
+`python -m flows.docs` (`make docs`) rewrites the blocks in place; `--check` only
 compares and exits 1 when one is stale. Nothing outside the markers is touched.
 Importing the CLI for its commands does not import Prefect or any model.
 """
@@ -135,7 +135,7 @@ def command_row(name: str, command: Any) -> str:
 def cli_table() -> str:
     import typer
 
-    from opwatch.cli import app
+    from flows.cli import app
 
     group = typer.main.get_command(app)
     commands = getattr(group, "commands", None)
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         new = render(text)
         stale = stale_blocks(text)
     except DocsError as error:
-        print(f"opwatch.docs: {error}", file=sys.stderr)
+        print(f"flows.docs: {error}", file=sys.stderr)
         return 2
     if args.check:
         for spec in stale:

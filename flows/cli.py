@@ -81,7 +81,7 @@ def run(
         if not settings.uses_dask:
             print_summary(_run_pipeline(settings, arguments))
             return
-        from opwatch.prefect_server import PrefectServerError, api_for_dask
+        from flows.prefect_server import PrefectServerError, api_for_dask
 
         if not os.environ.get("PREFECT_API_URL"):
             err.print(
@@ -152,7 +152,7 @@ def predict(
     ),
 ) -> None:
     """Clean + extract every article in DIR (no database); write one gold-format line each."""
-    from opwatch.predict import article_files, predict_dir, write_jsonl
+    from tasks.predict import article_files, predict_dir, write_jsonl
 
     settings = _settings()
     files = _checked_files(directory, article_files)
@@ -191,7 +191,7 @@ def eval_command(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses and false hits."),
 ) -> None:
     """Predict on --docs and score against --gold: P/R/F1 per field, micro-averaged."""
-    from opwatch.predict import article_files, evaluate
+    from tasks.predict import article_files, evaluate
 
     if not gold.is_file():
         err.print(f"[red]error:[/red] gold file not found: {gold}")
@@ -304,8 +304,8 @@ def dossier(
     db: Path | None = DbOption,
 ) -> None:
     """Write a self-contained HTML dossier of one operation and print its path."""
-    from opwatch.reports.build import write_operation_dossier
-    from opwatch.reports.dossier import DossierError
+    from warehouse.reports.build import write_operation_dossier
+    from warehouse.reports.dossier import DossierError
 
     settings = load_settings()
     try:

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from opwatch.reports import svg
-from opwatch.reports.page import esc, evidence, fmt_number, page, safe_link, table
-from opwatch.reports.warehouse_stats import ReviewItem, WarehouseStats
+from warehouse.reports import svg
+from warehouse.reports.page import esc, evidence, fmt_number, page, safe_link, table
+from warehouse.reports.warehouse_stats import ReviewItem, WarehouseStats
 
 MAX_ROWS_SHOWN = 500  # quarantine rows listed; the rest stay in the quarantine table
 MAX_JSON_CHARS = 2_000
