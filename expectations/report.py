@@ -1,6 +1,6 @@
 """The run's markdown summary (flows/tasks.py publishes it as a Prefect artifact).
 
-The HTML pages (run report, runs index, dossiers) are built by warehouse.reports. GX Data
+The HTML pages (run report, runs index, dossiers) are built by opwatch.warehouse.reports. GX Data
 Docs are not built: they load CSS, scripts and a logo from other hosts.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from expectations.outcome import ValidationOutcome
+from opwatch.expectations.outcome import ValidationOutcome
 
 
 def _md(value: Any) -> str:

@@ -22,21 +22,21 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
-from expectations.outcome import ValidationOutcome
+from opwatch.expectations.outcome import ValidationOutcome
 from opwatch.fingerprint import fingerprint
 from opwatch.records import Article
 from opwatch.settings import Settings
-from tasks.batches import load_outcome, validate_new
-from tasks.chunks import extract_chunk, read_chunk
-from tasks.clean import clean
-from tasks.dedupe import dedupe_articles
-from tasks.extract import extract_facts, prepare_models
-from tasks.fetch import fetch
-from tasks.ingest import ingest
-from tasks.load import known_ids, load
-from tasks.report import ARTIFACT_KEY, report_run, run_markdown
-from tasks.validate import validate
-from warehouse.db import LoadResult, RunInfo
+from opwatch.tasks.batches import load_outcome, validate_new
+from opwatch.tasks.chunks import extract_chunk, read_chunk
+from opwatch.tasks.clean import clean
+from opwatch.tasks.dedupe import dedupe_articles
+from opwatch.tasks.extract import extract_facts, prepare_models
+from opwatch.tasks.fetch import fetch
+from opwatch.tasks.ingest import ingest
+from opwatch.tasks.load import known_ids, load
+from opwatch.tasks.report import ARTIFACT_KEY, report_run, run_markdown
+from opwatch.tasks.validate import validate
+from opwatch.warehouse.db import LoadResult, RunInfo
 
 STAGE_LOGGER = "opwatch"  # the stages' stdlib loggers are named opwatch.*
 
@@ -94,7 +94,7 @@ def report_and_publish(
     failures: Sequence[str] = (),
     fingerprint: str | None = None,
 ) -> dict[str, Any]:
-    """tasks.report.report_run with its warnings in the run log, then the run's markdown
+    """opwatch.tasks.report.report_run with its warnings in the run log, then the run's markdown
     summary as an artifact under one stable key (ARTIFACT_KEY)."""
     with forward_stage_logs():
         summary = report_run(
@@ -111,7 +111,7 @@ def load_outcome_logged(
     first_batch: bool,
     lock_timeout: float = 60.0,
 ) -> LoadResult:
-    """tasks.batches.load_outcome with the loader's warnings in the run log."""
+    """opwatch.tasks.batches.load_outcome with the loader's warnings in the run log."""
     with forward_stage_logs():
         return load_outcome(db_path, outcome, info, first_batch, lock_timeout)
 

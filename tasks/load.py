@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from warehouse.access import open_for_write, open_read_only, publish_snapshot
-from warehouse.data_tests import describe, failed, mark_run, run_data_tests
-from warehouse.db import (
+from opwatch.warehouse.access import open_for_write, open_read_only, publish_snapshot
+from opwatch.warehouse.data_tests import describe, failed, mark_run, run_data_tests
+from opwatch.warehouse.db import (
     LoadResult,
     RunInfo,
     WarehouseError,
@@ -19,14 +19,14 @@ from warehouse.db import (
     migrate,
     record_run,
 )
-from warehouse.search import refresh_after_load
+from opwatch.warehouse.search import refresh_after_load
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # GX is heavy to import; loading does not need it
     from duckdb import DuckDBPyConnection
 
-    from expectations.runner import ValidationOutcome
+    from opwatch.expectations.runner import ValidationOutcome
 
 __all__ = [
     "LoadResult",

@@ -12,12 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from expectations.outcome import ExpectationCount, ValidationOutcome
-from expectations.report import summary_markdown
-from warehouse.reports.build import publish_run_pages
-from tasks.health import quarantine_warnings, source_reasons
-from warehouse.data_tests import DataTestResult
-from warehouse.db import LoadResult
+from opwatch.expectations.outcome import ExpectationCount, ValidationOutcome
+from opwatch.expectations.report import summary_markdown
+from opwatch.tasks.health import quarantine_warnings, source_reasons
+from opwatch.warehouse.data_tests import DataTestResult
+from opwatch.warehouse.db import LoadResult
+from opwatch.warehouse.reports.build import publish_run_pages
 
 # One key for every run: the Prefect UI keeps each run's summary as that key's history.
 ARTIFACT_KEY = "opwatch-run-summary"

@@ -6,14 +6,14 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from expectations.runner import ValidationOutcome, validate_batch
+from opwatch.expectations.runner import ValidationOutcome, validate_batch
 from opwatch.records import Article, Entity, Figure, Problem
 
 __all__ = ["ValidationOutcome", "validate", "validate_batch"]
 
 
 class BatchLike(Protocol):
-    """What extract hands over (tasks.assemble.Batch)."""
+    """What extract hands over (opwatch.tasks.assemble.Batch)."""
 
     articles: list[Article]
     entities: list[Entity]

@@ -12,9 +12,9 @@ import factories as F
 import pytest
 
 from opwatch.records import QuarantineRow
-from warehouse import db
-from warehouse.keys import entity_id, operation_id
-from warehouse.query import ReadOnlyQueryError, export_parquet, run_readonly
+from opwatch.warehouse import db
+from opwatch.warehouse.keys import entity_id, operation_id
+from opwatch.warehouse.query import ReadOnlyQueryError, export_parquet, run_readonly
 
 TABLES = ("articles", "entities", "figures", "operations", "operation_articles", "runs",
           "quarantine")  # fmt: skip
@@ -263,7 +263,7 @@ def test_export_parquet_writes_one_file_per_table(con, db_path, tmp_path) -> Non
 
 
 def test_load_task_functions_without_prefect(db_path, tmp_path) -> None:
-    from tasks.load import known_ids, load
+    from opwatch.tasks.load import known_ids, load
 
     assert known_ids(db_path) == set()
     a, ents, figs = F.batch_a()

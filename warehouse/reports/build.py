@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from warehouse.reports.dossier import operations_of_articles, write_dossier
-from warehouse.reports.run_report import render_run_report
-from warehouse.reports.runs_index import INDEX_NAME, write_index
-from warehouse.reports.warehouse_stats import collect_stats
-from warehouse.db import WarehouseError
-from warehouse.reader import open_reader
+from opwatch.warehouse.db import WarehouseError
+from opwatch.warehouse.reader import open_reader
+from opwatch.warehouse.reports.dossier import operations_of_articles, write_dossier
+from opwatch.warehouse.reports.run_report import render_run_report
+from opwatch.warehouse.reports.runs_index import INDEX_NAME, write_index
+from opwatch.warehouse.reports.warehouse_stats import collect_stats
 
 log = logging.getLogger(__name__)
 
