@@ -2,17 +2,16 @@
 
 This is the only place tasks are declared. The stage modules never import Prefect, so
 `opwatch predict`, the bench and the unit tests run without it. Stages log with the
-stdlib `logging` module; the wrappers that need it forward those records to Prefect's run
-logger, and the report task publishes the run's markdown summary as an artifact.
+stdlib `logging` module under `opwatch.*`; importing this module sends those records to
+the Prefect run they happen in, and the report task publishes the run's markdown summary
+as an artifact.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -20,7 +19,8 @@ from uuid import UUID
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.logging import get_run_logger
+from prefect.context import FlowRunContext, TaskRunContext
+from prefect.logging.handlers import APILogHandler
 
 from opwatch.expectations.outcome import ValidationOutcome
 from opwatch.fingerprint import fingerprint
@@ -36,35 +36,30 @@ from opwatch.tasks.ingest import ingest
 from opwatch.tasks.load import known_ids, load
 from opwatch.tasks.report import ARTIFACT_KEY, report_run, run_markdown
 from opwatch.tasks.validate import validate
-from opwatch.warehouse.db import LoadResult, RunInfo
+from opwatch.warehouse.db import LoadResult
 
 STAGE_LOGGER = "opwatch"  # the stages' stdlib loggers are named opwatch.*
 
 
-class _ToRunLogger(logging.Handler):
-    """Hands the records of one thread to a Prefect run logger."""
-
-    def __init__(self, target: logging.Logger | logging.LoggerAdapter) -> None:
-        super().__init__()
-        self.target = target
-        self.thread = threading.get_ident()
+class StageLogsToRun(APILogHandler):
+    """Prefect's API log handler, for records logged inside a flow or task run only: the
+    run is found from the thread's run context, so each record lands in its own run's logs
+    (the console still prints it once, through the root logger)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self.thread:  # tasks in other threads have their own run logger
-            self.target.log(record.levelno, record.getMessage())
+        if FlowRunContext.get() is not None or TaskRunContext.get() is not None:
+            super().emit(record)
 
 
-@contextmanager
-def forward_stage_logs(name: str = STAGE_LOGGER) -> Iterator[None]:
-    """While a task runs, send what the stage logs under `name` to its Prefect run logger
-    (the Prefect UI and the run's console output)."""
-    stage_logger = logging.getLogger(name)
-    handler = _ToRunLogger(get_run_logger())
-    stage_logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        stage_logger.removeHandler(handler)
+def send_stage_logs_to_runs(name: str = STAGE_LOGGER) -> None:
+    """Attach StageLogsToRun to the stages' logger (once), as Prefect's
+    PREFECT_LOGGING_EXTRA_LOGGERS would, wherever the flow is started from."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(h, StageLogsToRun) for h in logger.handlers):
+        logger.addHandler(StageLogsToRun())
+
+
+send_stage_logs_to_runs()
 
 
 def artifact_key(text: str) -> str:
@@ -94,26 +89,11 @@ def report_and_publish(
     failures: Sequence[str] = (),
     fingerprint: str | None = None,
 ) -> dict[str, Any]:
-    """opwatch.tasks.report.report_run with its warnings in the run log, then the run's markdown
-    summary as an artifact under one stable key (ARTIFACT_KEY)."""
-    with forward_stage_logs():
-        summary = report_run(
-            outcome, loaded, database, n_skipped, keep_reports, failures, fingerprint
-        )
+    """opwatch.tasks.report.report_run, then the run's markdown summary as an artifact
+    under one stable key (ARTIFACT_KEY)."""
+    summary = report_run(outcome, loaded, database, n_skipped, keep_reports, failures, fingerprint)
     publish_artifact(run_markdown(outcome, loaded, n_skipped, failures), ARTIFACT_KEY)
     return summary
-
-
-def load_outcome_logged(
-    db_path: Path | str,
-    outcome: ValidationOutcome,
-    info: RunInfo,
-    first_batch: bool,
-    lock_timeout: float = 60.0,
-) -> LoadResult:
-    """opwatch.tasks.batches.load_outcome with the loader's warnings in the run log."""
-    with forward_stage_logs():
-        return load_outcome(db_path, outcome, info, first_batch, lock_timeout)
 
 
 ingest_task = task(name="ingest")(ingest)
@@ -137,5 +117,5 @@ validate_task = task(name="validate", cache_policy=NO_CACHE)(validate)
 validate_new_task = task(name="validate-batch", cache_policy=NO_CACHE)(validate_new)
 known_ids_task = task(name="known-article-ids", cache_policy=NO_CACHE)(known_ids)
 load_task = task(name="load", cache_policy=NO_CACHE)(load)
-load_outcome_task = task(name="load-batch", cache_policy=NO_CACHE)(load_outcome_logged)
+load_outcome_task = task(name="load-batch", cache_policy=NO_CACHE)(load_outcome)
 report_task = task(name="report", cache_policy=NO_CACHE)(report_and_publish)

@@ -208,3 +208,19 @@ def test_missing_inbox_fails_the_flow_run_with_its_reason(harness, tmp_path: Pat
     assert len(mine) == 2
     for artifact in mine:
         assert str(missing) in artifact.data and "Source not found" in artifact.data
+
+    # the report stage logs with stdlib logging (opwatch.run); its records reach the run's logs
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()  # send what is queued, and wait
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=flow_runs))
+        )
+    stage_logs = [log for log in logs if log.name == "opwatch.run"]
+    assert any(f"quarantined {missing}: E005" in log.message for log in stage_logs), [
+        (log.name, log.message[:80]) for log in logs
+    ]
+    assert {log.flow_run_id for log in stage_logs} == set(flow_runs)
+    assert all(log.task_run_id for log in stage_logs)  # inside the report task runs
