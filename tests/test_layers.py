@@ -124,6 +124,22 @@ def test_nothing_imports_the_old_top_level_names() -> None:
     assert not offenders, "import opwatch.<folder> instead:\n" + "\n".join(offenders)
 
 
+OLD_RUN = re.compile(r"-m (models|tasks|flows|warehouse|expectations)\.")
+
+
+def test_no_command_runs_an_old_module_name() -> None:
+    """Makefile, docs and code run modules as `python -m opwatch.<folder>...`."""
+    files = [REPO / "Makefile", *REPO.glob("*.md"), *REPO.glob("*/**/*.md")]
+    files += [p for root in (*LAYERS, "tests", "bench") for p in _sources(root)]
+    offenders = [
+        f"{path.relative_to(REPO)}: {m.group(0)}"
+        for path in files
+        if ".venv" not in path.parts
+        for m in OLD_RUN.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, "run `-m opwatch.<folder>...` instead:\n" + "\n".join(offenders)
+
+
 def test_the_old_name_scan_catches_an_old_import() -> None:
     # a module name that does not exist, so the namespace rewrite leaves this line alone
     assert OLD_IMPORT.search("x = 1\n    from models.no_such_module import x\n")
