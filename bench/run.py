@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from opwatch.settings import PROJECT_ROOT
+REPO = Path(__file__).resolve().parents[1]  # bench/ runs from the checkout only
 
 STEPS = [
     ("NER: torch fp32 vs int8 (speed, CoNLL F1, peak RSS)", ["bench/ner_bench.py"]),
@@ -25,7 +26,7 @@ def main() -> int:
     failed = 0
     for title, args in STEPS:
         print(f"\n=== {title}", flush=True)
-        result = subprocess.run([sys.executable, *args], cwd=PROJECT_ROOT)
+        result = subprocess.run([sys.executable, *args], cwd=REPO)
         failed += result.returncode != 0
     return 1 if failed else 0
 

@@ -27,9 +27,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.scale_corpus import change_some, write_corpus
-from opwatch.settings import PROJECT_ROOT
 
-OPWATCH = [sys.executable, "-m", "opwatch.cli"]
+REPO = Path(__file__).resolve().parents[1]  # bench/ runs from the checkout only
+
+OPWATCH = [sys.executable, "-m", "opwatch.flows.cli"]
 
 
 @dataclass
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    env.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
+    env.setdefault("PREFECT_HOME", str(REPO / ".prefect"))
     env["OPWATCH_DASK_WORKERS"] = str(args.workers)
     env.pop("PREFECT_API_URL", None)  # each run as typed: temporary server or its own
     results: list[Measure] = []

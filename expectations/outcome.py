@@ -1,6 +1,6 @@
 """What one validation produced: the records that passed, quarantine rows and counts.
 
-Kept apart from expectations.runner so that reading or reporting an outcome does not
+Kept apart from opwatch.expectations.runner so that reading or reporting an outcome does not
 import Great Expectations (slow to import): a re-run with nothing new never needs it.
 """
 
@@ -60,7 +60,7 @@ class ValidationOutcome:
 
     @property
     def summary_html(self) -> Path:
-        """Where expectations.report writes this run's HTML summary."""
+        """Where opwatch.expectations.report writes this run's HTML summary."""
         return summary_html_path(self.reports_dir, self.run_id)
 
     @property

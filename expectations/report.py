@@ -1,16 +1,14 @@
-"""The run's markdown summary, published as a Prefect artifact.
+"""The run's markdown summary (flows/tasks.py publishes it as a Prefect artifact).
 
-The HTML pages (run report, runs index, dossiers) are built by opwatch.reports. GX Data
+The HTML pages (run report, runs index, dossiers) are built by opwatch.warehouse.reports. GX Data
 Docs are not built: they load CSS, scripts and a logo from other hosts.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
-from uuid import UUID
 
-from expectations.outcome import ValidationOutcome
+from opwatch.expectations.outcome import ValidationOutcome
 
 
 def _md(value: Any) -> str:
@@ -46,17 +44,3 @@ def summary_markdown(outcome: ValidationOutcome) -> str:
             for e in failing
         ]
     return "\n".join(lines) + "\n"
-
-
-def artifact_key(text: str) -> str:
-    """Prefect artifact keys allow lowercase letters, digits and dashes only."""
-    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "validation"
-
-
-def publish_artifact(markdown: str, key: str) -> UUID:
-    """Publish the summary as a Prefect markdown artifact; call inside a flow or task."""
-    from prefect.artifacts import create_markdown_artifact
-
-    return create_markdown_artifact(
-        markdown=markdown, key=artifact_key(key), description="opwatch validation summary"
-    )

@@ -1,7 +1,7 @@
 """Run the GX suites on one batch and split it into passed records and quarantine rows.
 
 A file-backed GX context under `<reports_dir>/gx` keeps every run's validation results,
-(pruned to the last runs kept by opwatch.reports; no Data Docs are built).
+(pruned to the last runs kept by opwatch.warehouse.reports; no Data Docs are built).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import pandas as pd
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from expectations import suites
-from expectations.outcome import (
+from opwatch.expectations import suites
+from opwatch.expectations.outcome import (
     DOCUMENTS,
     ExpectationCount,
     TableCounts,
@@ -29,7 +29,7 @@ from expectations.outcome import (
     problem_rows,
     summary_html_path,  # noqa: F401 - re-exported
 )
-from expectations.suites import ARTICLES, ENTITIES, FIGURES, ROW_ID, TABLES
+from opwatch.expectations.suites import ARTICLES, ENTITIES, FIGURES, ROW_ID, TABLES
 from opwatch.records import Article, Entity, Figure, Problem, QuarantineRow, to_row
 
 PARENT_FAILED = "parent_article_failed"

@@ -40,7 +40,7 @@ from opwatch.records import (
     Figure,
     to_row,
 )
-from warehouse.keys import entity_id, figure_id
+from opwatch.warehouse.keys import entity_id, figure_id
 
 ARTICLES, ENTITIES, FIGURES = "articles", "entities", "figures"
 TABLES = (ARTICLES, ENTITIES, FIGURES)

@@ -7,7 +7,7 @@ of OPWATCH_DASK_WORKERS processes is started for the run.
 
 from __future__ import annotations
 
-from flows.pipeline import configured_pipeline
+from opwatch.flows.pipeline import configured_pipeline
 from opwatch.settings import load_settings
 
 dask_pipeline = configured_pipeline(load_settings(dask=True))

@@ -10,17 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from opwatch.runtime import quiet_environment
-from opwatch.settings import PROJECT_ROOT
+from opwatch.settings import SOURCE_ROOT
 
 quiet_environment()  # before Prefect is imported: no telemetry, state under .prefect/
 
 
 def main() -> None:
-    from flows.pipeline import configured_pipeline
-    from opwatch.cli import print_summary
+    from opwatch.flows.cli import print_summary
+    from opwatch.flows.pipeline import configured_pipeline
     from opwatch.settings import load_settings
 
-    samples = PROJECT_ROOT / "examples" / "articles"
+    if SOURCE_ROOT is None:
+        raise SystemExit("make demo runs from a source checkout: its examples/ are not installed")
+    samples = SOURCE_ROOT / "examples" / "articles"
     summary = configured_pipeline(load_settings())(sources=[str(samples)])
     print_summary(summary)
     # the three pages to open (offline, self-contained)

@@ -9,19 +9,25 @@ from typing import Any
 from prefect import Flow, flow, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from expectations.outcome import summary_html_path
-from flows.runners import task_runner_for
-from flows.tasks import prepare_models_task
 from opwatch.errors import RunFailed
+from opwatch.expectations.outcome import summary_html_path
 from opwatch.fingerprint import fingerprint
+from opwatch.flows.runners import task_runner_for
+from opwatch.flows.tasks import (
+    extract_chunk_task,
+    known_ids_task,
+    load_outcome_task,
+    prepare_models_task,
+    read_chunk_task,
+    report_task,
+    validate_new_task,
+)
 from opwatch.settings import Settings, load_settings
-from tasks.assemble import assemble_batch
-from tasks.batches import RunTotals, dedupe_batch, load_outcome_task, validate_new_task
-from tasks.chunks import chunk_results, chunked, extract_chunk_task, merge_reads, read_chunk_task
-from tasks.health import run_failures
-from tasks.ingest import expand
-from tasks.load import known_ids_task
-from tasks.report import report_task
+from opwatch.tasks.assemble import assemble_batch
+from opwatch.tasks.batches import RunTotals, dedupe_batch
+from opwatch.tasks.chunks import chunk_results, chunked, merge_reads
+from opwatch.tasks.health import run_failures
+from opwatch.tasks.ingest import expand
 
 
 def new_run_id(now: datetime) -> str:

@@ -11,11 +11,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from opwatch.settings import PROJECT_ROOT
+from opwatch.settings import work_root
 
 # Set before Prefect, GX or Hugging Face are imported; a value the user set wins.
+# PREFECT_HOME: .prefect/ beside data/ (see opwatch.settings.work_root).
 QUIET_ENVIRONMENT = {
-    "PREFECT_HOME": str(PROJECT_ROOT / ".prefect"),
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # server start-up usage report
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
     "DO_NOT_TRACK": "1",  # Prefect 3.8 SDK analytics and its "collects usage data" notice
@@ -29,6 +29,7 @@ EXIT_CODES = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
 def quiet_environment() -> None:
+    os.environ.setdefault("PREFECT_HOME", str(work_root() / ".prefect"))
     for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
 

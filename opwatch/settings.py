@@ -15,15 +15,33 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parent  # the installed or checked-out opwatch/
 ENV_PREFIX = "OPWATCH_"
 
 # Old names still accepted for a component, mapped to the current one.
 ROLE_CLASSIFIER_ALIASES = {"combined": "transformer"}
 
 
+def _source_checkout(package_dir: Path = PACKAGE_DIR) -> Path | None:
+    """The source checkout that opwatch runs from (an editable install, or the repository
+    as the current directory), or None when it is installed from a wheel."""
+    root = package_dir.parent
+    markers = (root / "pyproject.toml", root / "models", root / "flows")
+    return root if all(m.exists() for m in markers) else None
+
+
+# None when installed: then nothing may default to a path inside site-packages.
+SOURCE_ROOT = _source_checkout()
+
+
+def work_root() -> Path:
+    """Where data/ and .prefect/ go by default: the source checkout when running from one,
+    else the current directory (never the install location)."""
+    return SOURCE_ROOT if SOURCE_ROOT is not None else Path.cwd()
+
+
 def _default_data_dir() -> Path:
-    return PROJECT_ROOT / "data"
+    return work_root() / "data"
 
 
 class SettingsError(ValueError):
@@ -41,11 +59,11 @@ class Settings(BaseSettings):
 
     # `description` is the "meaning" column of the README's settings tables and
     # `doc_default` the "default" shown there when the default is computed
-    # (python -m opwatch.docs writes those tables; `make docs`).
+    # (python -m opwatch.flows.docs writes those tables; `make docs`).
     data_dir: Path = Field(
         default_factory=_default_data_dir,
         description="where the database and reports go",
-        json_schema_extra={"doc_default": "`data/`"},
+        json_schema_extra={"doc_default": "`data/` of the source checkout, else `./data`"},
     )
     db_path: Path | None = Field(
         None,

@@ -13,22 +13,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
-from expectations.outcome import (
+from opwatch.errors import OpwatchError
+from opwatch.expectations.outcome import (
     ExpectationCount,
     TableCounts,
     ValidationOutcome,
     problems_only,
 )
-from opwatch.errors import OpwatchError
 from opwatch.records import Article, Problem, QuarantineRow
-from tasks.dedupe import DedupeResult, dedupe_articles
-from warehouse.db import LoadResult, RunInfo
+from opwatch.tasks.dedupe import DedupeResult, dedupe_articles
+from opwatch.warehouse.db import LoadResult, RunInfo
 
 if TYPE_CHECKING:
-    from tasks.assemble import Batch
+    from opwatch.tasks.assemble import Batch
 
 
 def dedupe_batch(
@@ -59,7 +56,7 @@ def validate_new(
     """GX on a batch with new records; a batch of problems only skips GX entirely."""
     if not (batch.articles or batch.entities or batch.figures):
         return problems_only(batch.problems, run_id, run_date, Path(reports_dir))
-    from tasks.validate import validate
+    from opwatch.tasks.validate import validate
 
     return validate(batch, run_id, run_date, reports_dir)
 
@@ -71,10 +68,10 @@ def load_outcome(
     first_batch: bool,
     lock_timeout: float = 60.0,
 ) -> LoadResult:
-    """Load one validated batch in one transaction (tasks.load.load_run: lock backoff,
+    """Load one validated batch in one transaction (opwatch.tasks.load.load_run: lock backoff,
     data tests, read snapshot); the run's row holds the totals so far. Later batches add
     to the run's quarantine rows instead of replacing them."""
-    from tasks.load import load_run
+    from opwatch.tasks.load import load_run
 
     return load_run(
         db_path,
@@ -166,7 +163,3 @@ class RunTotals:
             gx_seconds=self.gx_seconds,
             gx_result_ids=list(self.gx_result_ids),
         )
-
-
-validate_new_task = task(name="validate-batch", cache_policy=NO_CACHE)(validate_new)
-load_outcome_task = task(name="load-batch", cache_policy=NO_CACHE)(load_outcome)

@@ -1,7 +1,7 @@
 """Chunked work: read, clean and extract a chunk of articles per task, not one task each.
 
 10,000 articles become a few hundred task runs (`chunk_size`, OPWATCH_CHUNK_SIZE). Each
-process loads the models once (tasks.extract.load_models caches them per settings), so a
+process loads the models once (opwatch.tasks.extract.load_models caches them per settings), so a
 Dask worker pays the model load on its first chunk only.
 """
 
@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TypeVar
-
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from opwatch.errors import OpwatchError
 from opwatch.records import Article, Entity, Figure, Problem
@@ -36,8 +33,8 @@ def read_chunk(
 ) -> tuple[list[Article], list[Problem]]:
     """Ingest and clean a chunk of sources: cleaned articles (id = content hash) and the
     problems of the sources that gave none. Never raises for a bad source."""
-    from tasks.clean import clean
-    from tasks.ingest import ingest
+    from opwatch.tasks.clean import clean
+    from opwatch.tasks.ingest import ingest
 
     documents, problems = ingest(sources, settings)
     articles: list[Article] = []
@@ -54,7 +51,7 @@ def extract_chunk(articles: list[Article], settings: Settings) -> list[ExtractRe
     """Extract every article of a chunk in one batch (their encoder windows together);
     an article's failure is returned in its place (assemble_batch turns it into a
     problem with its code) and never stops the others."""
-    from tasks.extract import extract_facts, extract_many
+    from opwatch.tasks.extract import extract_facts, extract_many
 
     try:
         return list(extract_many(articles, settings))
@@ -101,11 +98,3 @@ def chunk_results(
         else:
             results.extend(outcome)
     return results
-
-
-read_chunk_task = task(name="read-chunk", cache_policy=NO_CACHE)(read_chunk)
-extract_chunk_task = task(
-    name="extract-chunk",
-    cache_policy=NO_CACHE,  # re-runs skip known content by hash before extraction
-    task_run_name="extract-chunk-{articles[0].article_id:.12}",
-)(extract_chunk)

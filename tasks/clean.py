@@ -16,11 +16,11 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from models.normalize.dates import date_spans, header, publication_date
 from opwatch.errors import ERRORS
+from opwatch.models.normalize.dates import date_spans, header, publication_date
 from opwatch.records import Article, Problem, RawDocument, content_hash
-from tasks.text_quality import garbled_reason, remove_invisible, too_short
-from tasks.urls import strip_credentials
+from opwatch.tasks.text_quality import garbled_reason, remove_invisible, too_short
+from opwatch.tasks.urls import strip_credentials
 
 STAGE = "clean"
 MIN_WORDS = 8  # fewer words than this is not an article

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prefect import task
-
 from opwatch.errors import OpwatchError
 from opwatch.records import Article, Problem
 
@@ -38,6 +36,3 @@ def dedupe_articles(
         else:
             result.new.append(article)
     return result
-
-
-dedupe_task = task(name="dedupe")(dedupe_articles)

@@ -1,7 +1,7 @@
 """Extract stage: one shared-encoder pass -> normalised entities and figures.
 
 The shared model (NER head + figure-role head on one encoder) is loaded once per
-process (models.ner.tagger.get_tagger caches it); each article window is encoded once
+process (opwatch.models.ner.tagger.get_tagger caches it); each article window is encoded once
 and both heads read its token states. Plain functions: the Prefect task (cached on
 article_id + the extraction fingerprint, opwatch/fingerprint.py) is in flows/tasks.py, so
 `opwatch predict` never imports Prefect.
@@ -17,8 +17,8 @@ from opwatch.records import Article, Entity, Figure
 from opwatch.settings import Settings
 
 if TYPE_CHECKING:
-    from models.figures.numbers import ParsedNumber
-    from models.ner.tagger import NerTagger
+    from opwatch.models.figures.numbers import ParsedNumber
+    from opwatch.models.ner.tagger import NerTagger
 
 _LOAD_LOCK = threading.Lock()
 
@@ -32,8 +32,8 @@ def load_models(settings: Settings) -> NerTagger:
     """
     from transformers.utils import logging as hf_logging
 
-    from models.figures.extract import resolve_method
-    from models.ner.tagger import get_tagger
+    from opwatch.models.figures.extract import resolve_method
+    from opwatch.models.ner.tagger import get_tagger
 
     # Articles are windowed by the tagger, so the tokenizer's length warning is noise,
     # and so are the per-load progress bars in a pipeline's output.
@@ -58,7 +58,7 @@ def prepare_models(settings: Settings) -> str:
 def check_caps(article: Article, settings: Settings) -> list[ParsedNumber]:
     """The article's numbers, or OpwatchError E031/E032 when the article is beyond the
     per-article work caps (checked in linear time, before the model runs)."""
-    from models.figures.numbers import scan_numbers
+    from opwatch.models.figures.numbers import scan_numbers
 
     if len(article.text) > settings.max_article_chars:
         raise OpwatchError(
@@ -85,8 +85,8 @@ def extract_many(
     """Like extract_facts for many articles at once: the encoder's windows of all of them
     are batched together (sorted by length). An article beyond the caps gets its
     OpwatchError in its place; `extract_facts` raises it."""
-    from models.figures import extract_figures
-    from models.normalize import normalise_entities
+    from opwatch.models.figures import extract_figures
+    from opwatch.models.normalize import normalise_entities
 
     results: list = [None] * len(articles)
     todo: list[tuple[int, list[ParsedNumber]]] = []

@@ -21,8 +21,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from opwatch.settings import Settings
-from tasks.fetch_net import FetchError, Inflater, PinnedTransport, deadline, vetted
-from tasks.urls import FETCHED_SCHEMES, names_media, short, strip_credentials, url_scheme
+from opwatch.tasks.fetch_net import FetchError, Inflater, PinnedTransport, deadline, vetted
+from opwatch.tasks.urls import FETCHED_SCHEMES, names_media, short, strip_credentials, url_scheme
 
 TEXT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 FEED_TYPES = frozenset(

@@ -1,7 +1,7 @@
 """Ingest stage: sources (files, directories, globs, URLs, RSS/Atom feeds) -> RawDocuments.
 
 `ingest` never raises for a bad source: each one becomes a Problem with a stable code,
-and every other source goes on. URLs are fetched text-only through tasks.fetch.
+and every other source goes on. URLs are fetched text-only through opwatch.tasks.fetch.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import httpx
 from opwatch.errors import OpwatchError
 from opwatch.records import Problem, RawDocument
 from opwatch.settings import Settings
-from tasks.fetch import Fetched, FetchError, fetch
-from tasks.sources import (
+from opwatch.tasks.fetch import Fetched, FetchError, fetch
+from opwatch.tasks.sources import (
     ARTICLE_SUFFIXES,
     HTML_SUFFIXES,
     STAGE,
@@ -31,8 +31,8 @@ from tasks.sources import (
     not_a_file_reason,
     printable,
 )
-from tasks.text_quality import utf16_without_bom
-from tasks.urls import scrub_credentials, strip_credentials
+from opwatch.tasks.text_quality import utf16_without_bom
+from opwatch.tasks.urls import scrub_credentials, strip_credentials
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -1,4 +1,4 @@
-"""Load stage: the DuckDB warehouse functions, plus thin Prefect tasks."""
+"""Load stage: the DuckDB warehouse functions (their Prefect tasks are in flows/tasks.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
-from warehouse.access import open_for_write, open_read_only, publish_snapshot
-from warehouse.data_tests import describe, failed, mark_run, run_data_tests
-from warehouse.db import (
+from opwatch.warehouse.access import open_for_write, open_read_only, publish_snapshot
+from opwatch.warehouse.data_tests import describe, failed, mark_run, run_data_tests
+from opwatch.warehouse.db import (
     LoadResult,
     RunInfo,
     WarehouseError,
@@ -22,23 +19,21 @@ from warehouse.db import (
     migrate,
     record_run,
 )
-from warehouse.search import refresh_after_load
+from opwatch.warehouse.search import refresh_after_load
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # GX is heavy to import; loading does not need it
     from duckdb import DuckDBPyConnection
 
-    from expectations.runner import ValidationOutcome
+    from opwatch.expectations.runner import ValidationOutcome
 
 __all__ = [
     "LoadResult",
     "RunInfo",
     "known_ids",
-    "known_ids_task",
     "load",
     "load_run",
-    "load_task",
 ]
 
 
@@ -137,7 +132,3 @@ def _record_failed(con: DuckDBPyConnection, info: RunInfo, n_quarantined: int) -
         record_run(con, info, info.n_loaded_before, info.n_quarantined_before + n_quarantined)
     except Exception:  # the database itself is the problem; the raised error says so
         return
-
-
-known_ids_task = task(name="known-article-ids", cache_policy=NO_CACHE)(known_ids)
-load_task = task(name="load", cache_policy=NO_CACHE)(load)

@@ -1,4 +1,8 @@
-"""Report stage: the run's HTML pages, a Prefect markdown artifact, the run summary."""
+"""Report stage: the run's HTML pages, its markdown summary and the run summary.
+
+Warnings go to the stdlib logger `opwatch.run`; inside a flow, flows/tasks.py forwards them
+to Prefect's run logger and publishes the markdown as an artifact.
+"""
 
 from __future__ import annotations
 
@@ -8,35 +12,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-from prefect.context import FlowRunContext, TaskRunContext
-
-from expectations.outcome import ExpectationCount, ValidationOutcome
-from expectations.report import artifact_key, publish_artifact, summary_markdown
-from opwatch.reports.build import publish_run_pages
-from tasks.health import quarantine_warnings, source_reasons
-from warehouse.data_tests import DataTestResult
-from warehouse.db import LoadResult
+from opwatch.expectations.outcome import ExpectationCount, ValidationOutcome
+from opwatch.expectations.report import summary_markdown
+from opwatch.tasks.health import quarantine_warnings, source_reasons
+from opwatch.warehouse.data_tests import DataTestResult
+from opwatch.warehouse.db import LoadResult
+from opwatch.warehouse.reports.build import publish_run_pages
 
 # One key for every run: the Prefect UI keeps each run's summary as that key's history.
 ARTIFACT_KEY = "opwatch-run-summary"
 MAX_REASONS_LISTED = 200
-
-
-def _logger() -> logging.Logger | logging.LoggerAdapter:
-    if _in_prefect_run():
-        from prefect.logging import get_run_logger
-
-        return get_run_logger()
-    return logging.getLogger("opwatch.run")
-
-
 SQL_DATA_TEST = "sql_data_test"  # expectation_type of the warehouse's SQL data tests
 
-
-def _in_prefect_run() -> bool:
-    return FlowRunContext.get() is not None or TaskRunContext.get() is not None
+log = logging.getLogger("opwatch.run")
 
 
 def _md(value: Any) -> str:
@@ -86,22 +74,13 @@ def report_run(
     fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """Write the run report, dossiers and runs index, log one WARNING per quarantined
-    source (with its reason), publish the summary with reasons as a Prefect artifact under
-    one stable key inside a flow, and return the run summary the CLI prints (JSON)."""
+    source (with its reason), and return the run summary the CLI prints (JSON)."""
     outcome = with_data_tests(outcome, loaded.data_tests)
     pages = publish_run_pages(outcome, database, keep_reports)
-    log = _logger()
     for line in quarantine_warnings(outcome.quarantine):
         log.warning(line)
     for line in failures:
         log.error(line)
-    markdown = (
-        summary_markdown(outcome)
-        + f"\n{n_skipped} articles skipped (content already loaded).\n"
-        + reasons_markdown(outcome, failures)
-    )
-    if _in_prefect_run():
-        publish_artifact(markdown, artifact_key(ARTIFACT_KEY))
     return {
         "run_id": outcome.run_id,
         "articles_loaded": loaded.articles_inserted + loaded.articles_present,
@@ -126,4 +105,17 @@ def report_run(
     }
 
 
-report_task = task(name="report", cache_policy=NO_CACHE)(report_run)
+def run_markdown(
+    outcome: ValidationOutcome,
+    loaded: LoadResult,
+    n_skipped: int = 0,
+    failures: Sequence[str] = (),
+) -> str:
+    """The run's markdown summary (counts, failing checks with the SQL data tests, skipped
+    articles, failure reasons, quarantined sources): the Prefect artifact's text."""
+    outcome = with_data_tests(outcome, loaded.data_tests)
+    return (
+        summary_markdown(outcome)
+        + f"\n{n_skipped} articles skipped (content already loaded).\n"
+        + reasons_markdown(outcome, failures)
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from opwatch.errors import OpwatchError
 from opwatch.records import Problem
-from tasks.urls import url_scheme
+from opwatch.tasks.urls import url_scheme
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 ARTICLE_SUFFIXES = (".txt", *HTML_SUFFIXES)

@@ -1,4 +1,4 @@
-"""Validate stage: GX checkpoints over expectations/ suites, plus a thin Prefect task."""
+"""Validate stage: GX checkpoints over the expectations/ suites."""
 
 from __future__ import annotations
 
@@ -6,17 +6,14 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
-from expectations.runner import ValidationOutcome, validate_batch
+from opwatch.expectations.runner import ValidationOutcome, validate_batch
 from opwatch.records import Article, Entity, Figure, Problem
 
-__all__ = ["ValidationOutcome", "validate", "validate_batch", "validate_task"]
+__all__ = ["ValidationOutcome", "validate", "validate_batch"]
 
 
 class BatchLike(Protocol):
-    """What extract hands over (tasks.assemble.Batch)."""
+    """What extract hands over (opwatch.tasks.assemble.Batch)."""
 
     articles: list[Article]
     entities: list[Entity]
@@ -37,6 +34,3 @@ def validate(
         Path(reports_dir),
         problems=batch.problems,
     )
-
-
-validate_task = task(name="validate", cache_policy=NO_CACHE)(validate)

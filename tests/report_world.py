@@ -1,5 +1,5 @@
 """A small warehouse with two runs, built from hand-written records (no models), and the
-pages opwatch.reports writes for it. Shared by the report and browser tests."""
+pages opwatch.warehouse.reports writes for it. Shared by the report and browser tests."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import factories as F
 import pytest
 
-from expectations.runner import validate_batch
-from opwatch.reports.build import RunPages, publish_run_pages
-from tasks.load import load
+from opwatch.expectations.runner import validate_batch
+from opwatch.tasks.load import load
+from opwatch.warehouse.reports.build import RunPages, publish_run_pages
 
 # Two reports of one operation that disagree (184 vs 180 arrests), one figure that fails
 # validation, text with markup-like characters, and a document that could not be read.

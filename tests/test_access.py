@@ -16,22 +16,22 @@ import factories as F
 import pytest
 
 from opwatch.records import QuarantineRow
-from tasks.load import load
-from warehouse.access import (
+from opwatch.tasks.load import load
+from opwatch.warehouse.access import (
     open_for_write,
     open_read_only,
     publish_snapshot,
     read_path,
     snapshot_path,
 )
-from warehouse.db import WarehouseError
-from warehouse.query import run_readonly
+from opwatch.warehouse.db import WarehouseError
+from opwatch.warehouse.query import run_readonly
 
 # A reader in its own process: it holds one read-only connection open and answers a
 # query in a loop, printing each answer, until it has answered `n` times.
 READER = """
 import sys, time, duckdb
-from warehouse.access import open_read_only
+from opwatch.warehouse.access import open_read_only
 con = open_read_only(sys.argv[1])
 print("open", flush=True)
 for _ in range(int(sys.argv[2])):
@@ -142,7 +142,7 @@ def test_loader_gives_up_with_one_clear_message(tmp_path: Path) -> None:
 
 
 def test_a_failed_load_is_rolled_back_and_recorded(tmp_path: Path, monkeypatch) -> None:
-    import tasks.load as load_module
+    import opwatch.tasks.load as load_module
 
     db = tmp_path / "opwatch.duckdb"
 
@@ -161,7 +161,7 @@ def test_a_failed_load_is_rolled_back_and_recorded(tmp_path: Path, monkeypatch) 
 def test_a_file_that_is_not_a_database_is_named_as_such(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from opwatch.cli import app
+    from opwatch.flows.cli import app
 
     text = tmp_path / "notes.duckdb"
     text.write_text("these are notes, not a database\n" * 50)

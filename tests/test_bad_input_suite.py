@@ -237,7 +237,7 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 for c in CASES
                 if ":" in c.source  # URLs and the missing path; the folder holds the rest
             ]
-            command = [sys.executable, "-m", "opwatch.cli", "run", str(inbox), *extra]
+            command = [sys.executable, "-m", "opwatch.flows.cli", "run", str(inbox), *extra]
             command += ["--allow-private", "--db", str(db), "--reports", str(tmp / "reports")]
             proc = subprocess.run(
                 command, cwd=tmp, env=env, capture_output=True, timeout=300, check=False

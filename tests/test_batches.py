@@ -9,13 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expectations.outcome import problems_only
+from opwatch.expectations.outcome import problems_only
 from opwatch.records import Problem, QuarantineRow
 from opwatch.settings import load_settings
-from tasks.batches import RunTotals, dedupe_batch, load_outcome
-from tasks.chunks import chunk_results, chunked, merge_reads, read_chunk
+from opwatch.tasks.batches import RunTotals, dedupe_batch, load_outcome
+from opwatch.tasks.chunks import chunk_results, chunked, merge_reads, read_chunk
+from opwatch.warehouse.db import WarehouseError
 from tests.factories import RUN_ID, TEXT_A, TEXT_B, article
-from warehouse.db import WarehouseError
 
 STARTED = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -111,8 +111,8 @@ def test_a_run_in_batches_keeps_every_batch_and_the_run_totals(tmp_path: Path):
 
 
 def test_a_crash_loses_only_the_batch_in_flight(tmp_path: Path, monkeypatch):
-    import tasks.load as load_module
-    from warehouse import db as warehouse_db
+    import opwatch.tasks.load as load_module
+    from opwatch.warehouse import db as warehouse_db
 
     db = tmp_path / "w.duckdb"
     totals = RunTotals(RUN_ID, STARTED, tmp_path)
@@ -143,7 +143,7 @@ def test_a_crash_loses_only_the_batch_in_flight(tmp_path: Path, monkeypatch):
 def test_cli_refuses_a_bad_batch_size_with_the_variable_to_fix(monkeypatch):
     from typer.testing import CliRunner
 
-    from opwatch.cli import app
+    from opwatch.flows.cli import app
 
     monkeypatch.setenv("OPWATCH_BATCH_SIZE", "0")
     result = CliRunner().invoke(app, ["run", "examples/articles"])
@@ -155,7 +155,7 @@ def test_the_settings_choose_the_task_runner():
     from prefect.task_runners import ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner
 
-    from flows.runners import task_runner_for
+    from opwatch.flows.runners import task_runner_for
 
     threads = task_runner_for(load_settings(env={"OPWATCH_MAX_WORKERS": "3"}))
     assert isinstance(threads, ThreadPoolTaskRunner) and threads._max_workers == 3

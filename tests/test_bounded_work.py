@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from bench.hostile import number_dense, one_line
-from models.figures.extract import LONG_SENTENCE, SENTENCE_REACH, number_items
-from models.ner.tagger import Analysis, _windows
 from opwatch.errors import OpwatchError
+from opwatch.models.figures.extract import LONG_SENTENCE, SENTENCE_REACH, number_items
+from opwatch.models.ner.tagger import Analysis, _windows
 from opwatch.records import Article, Problem, content_hash
 from opwatch.settings import Settings
-from tasks.assemble import assemble_batch
-from tasks.extract import check_caps
+from opwatch.tasks.assemble import assemble_batch
+from opwatch.tasks.extract import check_caps
 
 LINEAR_LIMIT = 6.0  # growth of work for 4x the input: ~4 if linear, ~16 if quadratic
 
@@ -150,7 +150,7 @@ def test_a_capped_article_is_kept_with_a_quarantine_reason() -> None:
 
 
 def test_predict_reports_a_one_megabyte_line_without_running_the_model(tmp_path: Path) -> None:
-    from opwatch.predict import predict_files
+    from opwatch.tasks.predict import predict_files
 
     path = tmp_path / "one-line.txt"
     path.write_text(one_line(1_000_000))

@@ -1,4 +1,4 @@
-"""tasks.clean: HTML via trafilatura, plain text by boilerplate rules, E001/E002/E020."""
+"""opwatch.tasks.clean: HTML via trafilatura, plain text by boilerplate rules, E001/E002/E020."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 from opwatch.records import Article, Problem, RawDocument, content_hash
 from opwatch.settings import Settings
-from tasks.clean import clean, clean_text, is_widget_line, text_title
-from tasks.ingest import load_file
+from opwatch.tasks.clean import clean, clean_text, is_widget_line, text_title
+from opwatch.tasks.ingest import load_file
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

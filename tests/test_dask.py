@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 def _tagger_loads() -> dict[str, int]:
     """Runs on a worker: how often its process loaded a model and reused it."""
-    from models.ner.tagger import get_tagger
+    from opwatch.models.ner.tagger import get_tagger
 
     info = get_tagger.cache_info()
     return {"loads": info.misses, "reuses": info.hits}
@@ -25,9 +25,9 @@ def test_pipeline_runs_on_dask_local_cluster(tmp_path: Path, monkeypatch):
     from distributed import Client, LocalCluster
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.pipeline import configured_pipeline
-    from flows.runners import local_cluster_kwargs
-    from opwatch.prefect_server import drain_prefect_services, local_server
+    from opwatch.flows.pipeline import configured_pipeline
+    from opwatch.flows.prefect_server import drain_prefect_services, local_server
+    from opwatch.flows.runners import local_cluster_kwargs
     from opwatch.settings import load_settings
 
     monkeypatch.setenv("OPWATCH_CHUNK_SIZE", "2")  # several chunks per worker

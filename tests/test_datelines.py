@@ -9,10 +9,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from models.normalize.date_grammar import date_spans, numeric_order, parse_span, site_country
-from models.normalize.dates import labelled_opening, publication_date
+from opwatch.models.normalize.date_grammar import (
+    date_spans,
+    numeric_order,
+    parse_span,
+    site_country,
+)
+from opwatch.models.normalize.dates import labelled_opening, publication_date
 from opwatch.records import RawDocument
-from tasks.clean import clean
+from opwatch.tasks.clean import clean
 
 TODAY = date(2026, 1, 1)
 TITLE = "Police close a forum used by offenders"

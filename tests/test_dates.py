@@ -1,4 +1,4 @@
-"""models.normalize.dates.publication_date: header dates only, never a body date."""
+"""opwatch.models.normalize.dates.publication_date: header dates only, never a body date."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from models.normalize.dates import find_dates, publication_date
+from opwatch.models.normalize.dates import find_dates, publication_date
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -82,7 +82,7 @@ def test_served_pipeline_runs_against_real_server(tmp_path: Path):
             [
                 sys.executable,
                 "-c",
-                "from flows.pipeline import pipeline; pipeline.serve(name='ci-serve')",
+                "from opwatch.flows.pipeline import pipeline; pipeline.serve(name='ci-serve')",
             ],
             env=env,
             cwd=REPO,

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from opwatch import docs
+from opwatch.flows import docs
 from opwatch.settings import Settings
 from tests.conftest import REPO
 
@@ -88,7 +88,7 @@ def test_check_mode_exits_1_on_a_stale_file(tmp_path) -> None:  # noqa: ANN001
 
 def test_generating_imports_no_prefect_and_no_model() -> None:
     code = (
-        "import sys; from opwatch import docs; docs.cli_table(); docs.settings_table(); "
+        "import sys; from opwatch.flows import docs; docs.cli_table(); docs.settings_table(); "
         "heavy = [m for m in sys.modules if m.split('.')[0] in "
         "{'prefect', 'torch', 'transformers', 'onnxruntime', 'great_expectations', 'duckdb'}]; "
         "print(heavy)"

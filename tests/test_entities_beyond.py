@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from models.normalize import operations
-from models.normalize.agencies import alias_index
-from models.normalize.bodies import defined_acronyms, national_police
-from models.normalize.operations import find_operations
+from opwatch.models.normalize import operations
+from opwatch.models.normalize.agencies import alias_index
+from opwatch.models.normalize.bodies import defined_acronyms, national_police
+from opwatch.models.normalize.operations import find_operations
 from tests.test_normalize import canon, ents
 
 

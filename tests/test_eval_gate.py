@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from opwatch.cli import app
-from opwatch.predict import evaluate
+from opwatch.flows.cli import app
 from opwatch.settings import load_settings
+from opwatch.tasks.predict import evaluate
 from tests.conftest import EXAMPLES, REAL_DEV, REPO
 
 EXAMPLE_FLOORS = {

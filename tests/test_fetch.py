@@ -1,4 +1,4 @@
-"""tasks.fetch against a real HTTP server on 127.0.0.1 (started and stopped per module)."""
+"""opwatch.tasks.fetch against a real HTTP server on 127.0.0.1 (started and stopped per module)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 
 from opwatch.records import Article
 from opwatch.settings import Settings
-from tasks.clean import clean
-from tasks.fetch import FetchError, check_url, fetch
-from tasks.ingest import ingest
+from opwatch.tasks.clean import clean
+from opwatch.tasks.fetch import FetchError, check_url, fetch
+from opwatch.tasks.ingest import ingest
 from tests.local_http import Route, Server
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Raid</title>

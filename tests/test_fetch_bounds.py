@@ -19,10 +19,10 @@ import httpx
 import pytest
 
 from opwatch.settings import Settings
-from tasks.fetch import FetchError, fetch
-from tasks.fetch_net import Inflater, PinnedTransport
-from tasks.ingest import ingest
-from tasks.urls import names_media, scrub_credentials, strip_credentials
+from opwatch.tasks.fetch import FetchError, fetch
+from opwatch.tasks.fetch_net import Inflater, PinnedTransport
+from opwatch.tasks.ingest import ingest
+from opwatch.tasks.urls import names_media, scrub_credentials, strip_credentials
 from tests.local_http import RawServer, Route, Server
 
 TEXT = b"Officers in two towns arrested five people after a month of inquiries, they said."

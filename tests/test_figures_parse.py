@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.figures import parse_number, scan_numbers
-from models.figures.numbers import words_value
+from opwatch.models.figures import parse_number, scan_numbers
+from opwatch.models.figures.numbers import words_value
 
 _ONES = [
     "",

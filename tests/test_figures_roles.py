@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from models.figures import METHODS, extract_figures
-from models.figures.evaluate import role_accuracy, score_articles
-from models.text import sentence_spans
+from opwatch.models.figures import METHODS, extract_figures
+from opwatch.models.figures.evaluate import role_accuracy, score_articles
+from opwatch.models.text import sentence_spans
 from opwatch.records import FIGURE_ROLES, QUALIFIERS, Figure
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds"
@@ -23,7 +23,7 @@ def encoder() -> Iterator[None]:
     """Load the shared model once for the module, offline, on one thread."""
     import torch
 
-    from models.ner.tagger import get_tagger
+    from opwatch.models.ner.tagger import get_tagger
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     threads = torch.get_num_threads()
@@ -60,7 +60,7 @@ def test_unknown_method() -> None:
 
 
 def test_one_pass_analysis_gives_the_same_figures() -> None:
-    from models.ner.tagger import get_tagger
+    from opwatch.models.ner.tagger import get_tagger
 
     text = "Police in Chile arrested 12 child predators.\n\nThe forum had 8,000 members."
     analysis = get_tagger(None, "torch").analyse([text])[0]
@@ -71,8 +71,8 @@ def test_one_pass_analysis_gives_the_same_figures() -> None:
 
 
 def test_model_without_role_head_is_a_clear_error() -> None:
-    from models.figures.roles_model import predict_roles
-    from models.ner.tagger import Analysis
+    from opwatch.models.figures.roles_model import predict_roles
+    from opwatch.models.ner.tagger import Analysis
 
     with pytest.raises(RuntimeError, match="no figure-role head"):
         predict_roles(Analysis([], [], [], None), [(0, 1)], [[0.0]])
@@ -187,15 +187,15 @@ def test_an_agency_nationality_is_not_a_scope() -> None:
 
 
 def test_units_restrict_the_roles() -> None:
-    from models.figures.roles_model import allowed_roles, aux_features, restrict
-    from models.figures.roles_rules import RuleVote
+    from opwatch.models.figures.roles_model import allowed_roles, aux_features, restrict
+    from opwatch.models.figures.roles_rules import RuleVote
 
     text = "Officers seized 4 terabytes of files, $30,000 in cash and 12 laptops."
     for f in extract_figures(text, "doc"):
         assert f.role in {"data_seized", "other"} if f.unit == "bytes" else True
         assert f.role in {"money", "other"} if f.unit == "USD" else True
         assert f.role != "data_seized" or f.unit == "bytes"
-    from models.figures.numbers import parse_number
+    from opwatch.models.figures.numbers import parse_number
 
     cash = aux_features(parse_number("$30,000"), RuleVote(None, 0.0))
     assert allowed_roles(cash) == ["money", "other"]
@@ -204,7 +204,7 @@ def test_units_restrict_the_roles() -> None:
 
 
 def test_scores_are_probabilities_with_a_threshold() -> None:
-    from models.figures.roles_model import decide
+    from opwatch.models.figures.roles_model import decide
 
     assert decide({"arrests": 0.3, "other": 0.25, "charged": 0.45}, 0.5) == ("other", 0.55)
     assert decide({"arrests": 0.6, "other": 0.4}, 0.5) == ("arrests", 0.6)

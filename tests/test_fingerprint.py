@@ -96,7 +96,7 @@ def test_shipped_project_is_covered() -> None:
 
 
 def test_extraction_cache_key_follows_the_role_classifier() -> None:
-    from flows.tasks import _cache_key
+    from opwatch.flows.tasks import _cache_key
     from opwatch.records import Article
     from tests.factories import article
 

@@ -44,7 +44,7 @@ def _inbox(tmp_path: Path) -> Path:
 
 
 def test_pipeline_loads_quarantines_and_is_idempotent(harness, tmp_path: Path):
-    from flows.pipeline import pipeline
+    from opwatch.flows.pipeline import pipeline
 
     inbox = _inbox(tmp_path)
     db = tmp_path / "flow.duckdb"
@@ -107,7 +107,7 @@ def _feed(base: str) -> bytes:
 def test_cli_run_fetches_feed_items_as_text_only(harness, tmp_path: Path):
     from typer.testing import CliRunner
 
-    from opwatch.cli import app
+    from opwatch.flows.cli import app
     from tests.local_http import Server
 
     html = {"Content-Type": "text/html; charset=utf-8"}
@@ -158,8 +158,8 @@ def test_cli_run_fetches_feed_items_as_text_only(harness, tmp_path: Path):
 def test_cli_run_with_missing_model_names_the_setting(harness, tmp_path: Path, monkeypatch):
     from typer.testing import CliRunner
 
-    from models.ner.tagger import get_tagger
-    from opwatch.cli import app
+    from opwatch.flows.cli import app
+    from opwatch.models.ner.tagger import get_tagger
 
     get_tagger.cache_clear()
     monkeypatch.setenv("OPWATCH_NER_MODEL", str(tmp_path / "no-such-model"))
@@ -177,9 +177,9 @@ def test_missing_inbox_fails_the_flow_run_with_its_reason(harness, tmp_path: Pat
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    from flows.pipeline import pipeline
     from opwatch.errors import RunFailed
-    from tasks.report import ARTIFACT_KEY
+    from opwatch.flows.pipeline import pipeline
+    from opwatch.tasks.report import ARTIFACT_KEY
 
     db = tmp_path / "inbox.duckdb"
     missing = tmp_path / "inbox-that-is-not-there"
@@ -208,3 +208,19 @@ def test_missing_inbox_fails_the_flow_run_with_its_reason(harness, tmp_path: Pat
     assert len(mine) == 2
     for artifact in mine:
         assert str(missing) in artifact.data and "Source not found" in artifact.data
+
+    # the report stage logs with stdlib logging (opwatch.run); its records reach the run's logs
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()  # send what is queued, and wait
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=flow_runs))
+        )
+    stage_logs = [log for log in logs if log.name == "opwatch.run"]
+    assert any(f"quarantined {missing}: E005" in log.message for log in stage_logs), [
+        (log.name, log.message[:80]) for log in logs
+    ]
+    assert {log.flow_run_id for log in stage_logs} == set(flow_runs)
+    assert all(log.task_run_id for log in stage_logs)  # inside the report task runs

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from opwatch.errors import ERRORS, RunFailed
 from opwatch.records import QuarantineRow
-from tasks.health import quarantine_warnings, run_failures, source_reasons
+from opwatch.tasks.health import quarantine_warnings, run_failures, source_reasons
 
 RUN = "run-x"
 
@@ -63,7 +63,7 @@ def test_one_warning_per_quarantined_source_with_its_reason() -> None:
 
 
 def test_artifact_lists_reasons_under_one_key() -> None:
-    from tasks.report import ARTIFACT_KEY, reasons_markdown
+    from opwatch.tasks.report import ARTIFACT_KEY, reasons_markdown
 
     outcome = SimpleNamespace(quarantine=[_q("documents", "in|box", "E005", "not found")])
     text = reasons_markdown(outcome, ["every source failed: in|box: E005: not found"])
@@ -83,7 +83,7 @@ def test_run_failed_keeps_problems_and_summary_when_pickled() -> None:
 def test_no_message_suggests_a_flag_that_does_not_exist() -> None:
     from typer.main import get_command
 
-    from opwatch.cli import app
+    from opwatch.flows.cli import app
 
     command = get_command(app)
     flags = {
@@ -103,9 +103,9 @@ def test_report_logs_one_warning_per_quarantined_source(tmp_path) -> None:
     import logging
     from datetime import date
 
-    from expectations.runner import ValidationOutcome
-    from tasks.report import report_run
-    from warehouse.db import LoadResult
+    from opwatch.expectations.runner import ValidationOutcome
+    from opwatch.tasks.report import report_run
+    from opwatch.warehouse.db import LoadResult
 
     rows = [_q("documents", "gone.txt", "E005", "ingest: not found")] * 2
     rows.append(_q("documents", "blank.txt", "E002", "ingest: only whitespace"))

@@ -1,4 +1,4 @@
-"""tasks.ingest: sources, encodings, bad files and feeds; every bad source -> one Problem."""
+"""opwatch.tasks.ingest: sources, encodings, bad files, feeds; each bad source -> one Problem."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from opwatch.errors import ERRORS, OpwatchError
 from opwatch.records import Problem
 from opwatch.settings import Settings
-from tasks.ingest import decode_bytes, expand_sources, ingest, load_file, read_file
+from opwatch.tasks.ingest import decode_bytes, expand_sources, ingest, load_file, read_file
 
 BODY = "Police in four countries arrested 12 people in an operation, officials said.\n"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from opwatch.settings import Settings
-from tasks.ingest import ingest
-from tasks.sources import transportable
+from opwatch.tasks.ingest import ingest
+from opwatch.tasks.sources import transportable
 
 BODY = b"Detectives in three regions charged seven people after a long inquiry, police said.\n"
 

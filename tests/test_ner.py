@@ -1,4 +1,4 @@
-"""Tests for models.ner: scorer, loading, offsets, long-article windows, CoNLL floor."""
+"""Tests for opwatch.models.ner: scorer, loading, offsets, long-article windows, CoNLL floor."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models.ner.conll import LABELS, get_spans, iob1_to_iob2, span_scores
+from opwatch.models.ner.conll import LABELS, get_spans, iob1_to_iob2, span_scores
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 
@@ -20,7 +20,7 @@ CONLL_TEST = SHARED / "data" / "conll2003" / "test.txt"
 
 needs_shipped = pytest.mark.skipif(
     not (SHIPPED / "model.safetensors").is_file(),
-    reason="shipped NER weights not built yet (python -m models.ner.train)",
+    reason="shipped NER weights not built yet (python -m opwatch.models.ner.train)",
 )
 
 
@@ -43,7 +43,7 @@ def _check_spans(text: str, spans) -> None:
 
 @pytest.fixture(scope="module")
 def shipped():
-    from models.ner.tagger import get_tagger
+    from opwatch.models.ner.tagger import get_tagger
 
     return get_tagger(str(SHIPPED), "torch")
 
@@ -84,7 +84,7 @@ def test_plain_hf_directory_loads_offline(tmp_path: Path) -> None:
     import torch
     from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
-    from models.ner.tagger import NerTagger
+    from opwatch.models.ner.tagger import NerTagger
 
     torch.manual_seed(0)
     tok = AutoTokenizer.from_pretrained(str(base), local_files_only=True)
@@ -120,7 +120,7 @@ def test_plain_hf_directory_loads_offline(tmp_path: Path) -> None:
 
 
 def test_missing_model_dir_names_the_setting(tmp_path: Path) -> None:
-    from models.ner.tagger import NerModelError, NerTagger
+    from opwatch.models.ner.tagger import NerModelError, NerTagger
 
     with pytest.raises(NerModelError, match="OPWATCH_NER_MODEL"):
         NerTagger.load(str(tmp_path / "no-such-model"))
@@ -196,8 +196,8 @@ def test_offsets_exact_and_whole_words(shipped) -> None:
 @needs_shipped
 @pytest.mark.skipif(not CONLL_TEST.is_file(), reason="needs ../shared (CoNLL-2003)")
 def test_shipped_f1_on_conll_test_head(shipped) -> None:
-    from models.ner.conll import read_conll
-    from models.ner.evaluate import first_sentences, tag_docs
+    from opwatch.models.ner.conll import read_conll
+    from opwatch.models.ner.evaluate import first_sentences, tag_docs
 
     docs = first_sentences(read_conll(CONLL_TEST), 300)
     gold, pred = tag_docs(shipped, docs)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from models.normalize import canonical_agency, country_code, normalise_entities, place_code
-from models.normalize.agencies import AGENCY_TYPES, GAZETTEERS, alias_index
+from opwatch.models.normalize import canonical_agency, country_code, normalise_entities, place_code
+from opwatch.models.normalize.agencies import AGENCY_TYPES, GAZETTEERS, alias_index
 from opwatch.records import ENTITY_KINDS, Entity
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seeds"

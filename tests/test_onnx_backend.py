@@ -15,8 +15,8 @@ pytest.importorskip("onnx", reason="exporting needs the onnx package")
 
 import torch  # noqa: E402
 
-from models.ner.onnx_backend import ENCODER_FILE, SHIPPED_ONNX_DIR, OnnxSharedModel, export  # noqa: E402
-from models.ner.tagger import SHIPPED_DIR, NerTagger, get_tagger  # noqa: E402
+from opwatch.models.ner.onnx_backend import ENCODER_FILE, SHIPPED_ONNX_DIR, OnnxSharedModel, export  # noqa: E402
+from opwatch.models.ner.tagger import SHIPPED_DIR, NerTagger, get_tagger  # noqa: E402
 
 SENTENCES = [
     "Police in Spain arrested 14 men after a joint operation with Europol, officers said.",
@@ -76,7 +76,7 @@ def test_token_states_and_ner_logits_are_close(taggers: tuple[NerTagger, NerTagg
 
 
 def test_same_entities_and_figure_roles(taggers: tuple[NerTagger, NerTagger]) -> None:
-    from models.figures.extract import extract_figures
+    from opwatch.models.figures.extract import extract_figures
 
     reference, onnx = taggers
     for text, ref, got in zip(
@@ -91,7 +91,7 @@ def test_same_entities_and_figure_roles(taggers: tuple[NerTagger, NerTagger]) ->
 def test_missing_export_is_a_clear_error(tmp_path: Path) -> None:
     import shutil
 
-    from models.ner.tagger import NerModelError
+    from opwatch.models.ner.tagger import NerModelError
 
     model_dir = tmp_path / "model"
     shutil.copytree(SHIPPED_DIR, model_dir)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from report_world import build_world, shared_world
 
-from opwatch.reports.dossier import DossierError, collect_dossier
-from opwatch.reports.page import evidence, sentence_bounds
-from warehouse.reader import open_reader
+from opwatch.warehouse.reader import open_reader
+from opwatch.warehouse.reports.dossier import DossierError, collect_dossier
+from opwatch.warehouse.reports.page import evidence, sentence_bounds
 
 RESOURCE = re.compile(r"<(?:link|script|img|iframe)\b|@import|url\(|\bsrc\s*=", re.IGNORECASE)
 
@@ -112,7 +112,7 @@ def test_evidence_marks_span_and_escapes() -> None:
 
 
 def test_search_index_rebuilt_after_each_load(world) -> None:
-    from warehouse.search import search
+    from opwatch.warehouse.search import search
 
     # article c arrived in the second load: the index covers it without a manual rebuild
     assert [h.title for h in search(world.db, "detentions Madrid")] == ["Operation Rescue"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from opwatch.predict import read_gold
 from opwatch.scoring import normalise_name, score
+from opwatch.tasks.predict import read_gold
 
 
 def _gold(**fields):

@@ -79,7 +79,7 @@ def test_cli_run_refuses_a_wrong_setting_before_prefect_or_models_load(tmp_path:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from opwatch.cli import app\n"
+        "from opwatch.flows.cli import app\n"
         f"r = CliRunner().invoke(app, ['run', {str(tmp_path)!r}])\n"
         "print(r.exit_code); print(r.output)\n"
         "print('LOADED', sorted(m for m in ('prefect', 'torch', 'transformers', "
@@ -95,7 +95,7 @@ def test_cli_run_refuses_a_wrong_setting_before_prefect_or_models_load(tmp_path:
 
 
 def test_deployment_flow_sizes_its_thread_pool_from_the_environment() -> None:
-    code = "from flows.pipeline import pipeline; print(pipeline.task_runner._max_workers)"
+    code = "from opwatch.flows.pipeline import pipeline; print(pipeline.task_runner._max_workers)"
     done = _python(code, OPWATCH_MAX_WORKERS="3", DO_NOT_TRACK="1")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "3"

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from opwatch.warehouse.data_tests import failed, run_data_tests
 from tests.conftest import EXAMPLES, REPO
-from warehouse.data_tests import failed, run_data_tests
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def _command(inbox: Path, db: Path, tmp_path: Path) -> tuple[list[str], dict[str
         "TRANSFORMERS_OFFLINE": "1",
     }
     env.pop("PREFECT_API_URL", None)
-    command = [sys.executable, "-m", "opwatch.cli", "run", str(inbox), "--db", str(db)]
+    command = [sys.executable, "-m", "opwatch.flows.cli", "run", str(inbox), "--db", str(db)]
     return [*command, "--reports", str(tmp_path / "reports")], env
 
 

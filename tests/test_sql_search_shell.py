@@ -12,10 +12,10 @@ import factories as F
 import pytest
 from typer.testing import CliRunner
 
-from opwatch.cli import app
-from warehouse import db
-from warehouse.search import SearchUnavailable, rebuild_index, search, snippet
-from warehouse.shell import ShellUnavailable, shell_command
+from opwatch.flows.cli import app
+from opwatch.warehouse import db
+from opwatch.warehouse.search import SearchUnavailable, rebuild_index, search, snippet
+from opwatch.warehouse.shell import ShellUnavailable, shell_command
 
 EXAMPLES_SQL = Path(db.__file__).parent / "queries" / "examples.sql"
 MARKUP = "Police named the site [redacted] :police_car: [/b] [bold]x[/bold]. They saved 7 kids."

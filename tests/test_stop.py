@@ -66,7 +66,7 @@ def test_signal_stops_the_run_and_its_prefect_server(tmp_path: Path, signum: int
         "OPWATCH_MAX_WORKERS": "1",
     }
     env.pop("PREFECT_API_URL", None)  # the run starts its own temporary server
-    command = [sys.executable, "-m", "opwatch.cli", "run", str(_inbox(tmp_path))]
+    command = [sys.executable, "-m", "opwatch.flows.cli", "run", str(_inbox(tmp_path))]
     command += ["--db", str(db), "--reports", str(tmp_path / "reports")]
     proc = subprocess.Popen(
         command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

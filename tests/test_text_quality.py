@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from models.figures.numbers import scan_numbers
+from opwatch.models.figures.numbers import scan_numbers
 from opwatch.records import Article, Problem, RawDocument
 from opwatch.settings import Settings
-from tasks.clean import clean
-from tasks.ingest import decode_bytes, load_file, read_file
-from tasks.text_quality import garbled_reason, remove_invisible, too_short
+from opwatch.tasks.clean import clean
+from opwatch.tasks.ingest import decode_bytes, load_file, read_file
+from opwatch.tasks.text_quality import garbled_reason, remove_invisible, too_short
 
 NOW = datetime(2024, 5, 1, tzinfo=UTC)
 ENGLISH = (

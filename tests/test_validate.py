@@ -11,11 +11,11 @@ from pathlib import Path
 import factories as F
 import pytest
 
-from expectations.report import summary_markdown
-from expectations.runner import PARENT_FAILED, ValidationOutcome, validate_batch
-from expectations.suites import build_frames
+from opwatch.expectations.report import summary_markdown
+from opwatch.expectations.runner import PARENT_FAILED, ValidationOutcome, validate_batch
+from opwatch.expectations.suites import build_frames
 from opwatch.records import content_hash
-from warehouse.keys import entity_id, figure_id
+from opwatch.warehouse.keys import entity_id, figure_id
 
 # An article that only carries bad children (its own row is fine).
 TEXT_C = (
@@ -156,7 +156,7 @@ def test_vague_and_redacted_figures_pass(case) -> None:
 
 
 def test_run_report_without_warehouse_is_self_contained_and_escaped(case) -> None:
-    from opwatch.reports.run_report import render_run_report
+    from opwatch.warehouse.reports.run_report import render_run_report
 
     outcome, _, _ = case
     page = render_run_report(outcome, None, index_href=None)
@@ -175,9 +175,8 @@ def test_markdown_summary(case) -> None:
 
 
 def test_report_task_function_without_prefect(case, tmp_path: Path) -> None:
-    from tasks.report import report_run, report_task
-    from tasks.validate import validate, validate_task
-    from warehouse.db import LoadResult
+    from opwatch.tasks.report import report_run, run_markdown
+    from opwatch.warehouse.db import LoadResult
 
     outcome, _, _ = case
     loaded = LoadResult(
@@ -188,7 +187,8 @@ def test_report_task_function_without_prefect(case, tmp_path: Path) -> None:
     assert summary["quarantined_rows"] == outcome.n_quarantined_rows
     assert summary["articles_skipped"] == 2 and summary["database"] == str(db.resolve())
     assert Path(summary["report"]).is_file()
-    assert report_task.fn is report_run and validate_task.fn is validate
+    markdown = run_markdown(outcome, loaded, n_skipped=2, failures=["every source failed"])
+    assert "2 articles skipped" in markdown and "- every source failed" in markdown
 
 
 def test_empty_batch_and_unevaluable_expectation(tmp_path: Path) -> None:

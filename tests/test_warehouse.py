@@ -12,9 +12,9 @@ import factories as F
 import pytest
 
 from opwatch.records import QuarantineRow
-from warehouse import db
-from warehouse.keys import entity_id, operation_id
-from warehouse.query import ReadOnlyQueryError, export_parquet, run_readonly
+from opwatch.warehouse import db
+from opwatch.warehouse.keys import entity_id, operation_id
+from opwatch.warehouse.query import ReadOnlyQueryError, export_parquet, run_readonly
 
 TABLES = ("articles", "entities", "figures", "operations", "operation_articles", "runs",
           "quarantine")  # fmt: skip
@@ -263,7 +263,7 @@ def test_export_parquet_writes_one_file_per_table(con, db_path, tmp_path) -> Non
 
 
 def test_load_task_functions_without_prefect(db_path, tmp_path) -> None:
-    from tasks.load import known_ids, load, load_task
+    from opwatch.tasks.load import known_ids, load
 
     assert known_ids(db_path) == set()
     a, ents, figs = F.batch_a()
@@ -275,6 +275,5 @@ def test_load_task_functions_without_prefect(db_path, tmp_path) -> None:
     result = load(db_path, F.RUN_ID, outcome, datetime.now(UTC), ["a.txt", "x"], n_skipped=0)
     assert result.articles_inserted == 1 and result.quarantine_rows == 1
     assert known_ids(db_path) == {a.article_id}
-    assert load_task.fn is load
     path = duckdb.connect(str(db_path), read_only=True).sql("SELECT report_path FROM runs")
     assert path.fetchall() == [(str(tmp_path / "reports" / "validation_x.html"),)]

@@ -12,7 +12,7 @@ import factories as F
 import pytest
 
 from opwatch.records import QuarantineRow
-from warehouse import data_tests, db, views
+from opwatch.warehouse import data_tests, db, views
 
 RAW_TABLES = {"articles", "entities", "figures", "operations", "operation_articles", "runs",
               "quarantine"}  # fmt: skip
@@ -295,8 +295,8 @@ def test_malformed_data_test_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_accepted_quarantine_tables_match_the_validation_runner() -> None:
-    from expectations.runner import DOCUMENTS
-    from expectations.suites import TABLES
+    from opwatch.expectations.runner import DOCUMENTS
+    from opwatch.expectations.suites import TABLES
 
     assert set(data_tests.QUARANTINE_TABLES) == {*TABLES, DOCUMENTS}
 
@@ -304,10 +304,10 @@ def test_accepted_quarantine_tables_match_the_validation_runner() -> None:
 def test_load_runs_data_tests_marks_the_run_and_reports_failures(tmp_path: Path) -> None:
     from types import SimpleNamespace
 
-    from expectations.runner import ValidationOutcome
-    from opwatch.reports.run_report import render_run_report
-    from tasks.load import load
-    from tasks.report import with_data_tests
+    from opwatch.expectations.runner import ValidationOutcome
+    from opwatch.tasks.load import load
+    from opwatch.tasks.report import with_data_tests
+    from opwatch.warehouse.reports.run_report import render_run_report
 
     path = tmp_path / "wh.duckdb"
     a, ents, figs = F.batch_a()

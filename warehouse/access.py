@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import WarehouseError
+from opwatch.warehouse.db import WarehouseError
 
 SNAPSHOT_SUFFIX = ".read"
 

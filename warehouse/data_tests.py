@@ -24,7 +24,7 @@ SQL_TESTS_DIR = Path(__file__).resolve().parent / "sql_tests"
 DATA_TESTS_FAILED = "data_tests_failed"  # runs.status of a load whose data tests failed
 # "running": a run loaded in batches, until its last batch is loaded
 RUN_STATUSES = ("ok", "quarantined", "failed", "running", DATA_TESTS_FAILED)
-QUARANTINE_TABLES = ("articles", "entities", "figures", "documents")  # expectations.runner
+QUARANTINE_TABLES = ("articles", "entities", "figures", "documents")  # opwatch.expectations.runner
 ACCEPTED: dict[str, tuple[str, ...]] = {
     "figure_roles": FIGURE_ROLES,
     "qualifiers": QUALIFIERS,

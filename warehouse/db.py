@@ -1,9 +1,9 @@
 """DuckDB connection, numbered migrations, and the batch loader.
 
 One read-write process locks the database file; readers use `connect(read_only=True)`
-(or warehouse.query). A batch loads in one transaction: it all lands or none of it does.
+(or opwatch.warehouse.query). A batch loads in one transaction: it all lands or none of it does.
 Migrations create the raw tables; `migrate` then re-applies the layer views
-(warehouse.views), and warehouse.data_tests checks the warehouse after each load.
+(opwatch.warehouse.views), and opwatch.warehouse.data_tests checks the warehouse after each load.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import duckdb
 import pandas as pd
 
 from opwatch.records import Article, Entity, Figure, QuarantineRow
-from warehouse.keys import entity_id, figure_id, operation_id, operation_name
-from warehouse.views import apply_views
+from opwatch.warehouse.keys import entity_id, figure_id, operation_id, operation_name
+from opwatch.warehouse.views import apply_views
 
 if TYPE_CHECKING:
-    from warehouse.data_tests import DataTestResult
+    from opwatch.warehouse.data_tests import DataTestResult
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
@@ -73,7 +73,7 @@ class LoadResult:
     operations_new: int
     operation_links: int
     quarantine_rows: int
-    data_tests: list[DataTestResult] = field(default_factory=list)  # set by tasks.load
+    data_tests: list[DataTestResult] = field(default_factory=list)  # set by opwatch.tasks.load
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -1,6 +1,6 @@
 """Read-only access for analysts: one SELECT at a time, and Parquet exports.
 
-Readers open the read snapshot that every load publishes (warehouse.access.read_path),
+Readers open the read snapshot that every load publishes (opwatch.warehouse.access.read_path),
 never the file the loader writes, so a query never blocks a load and a load never
 blocks a query.
 """
@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.access import open_read_only
+from opwatch.warehouse.access import open_read_only
 
 READ_STATEMENTS = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 

@@ -3,7 +3,7 @@
 Readers never open the warehouse file the loader writes: they open the read snapshot
 that the loader publishes atomically after each commit (warehouse/access.py), so a
 reader can neither block a load nor see half of one. These names are kept for the
-reader modules; both delegate to warehouse.access.
+reader modules; both delegate to opwatch.warehouse.access.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.access import open_read_only, read_path
+from opwatch.warehouse.access import open_read_only, read_path
 
 
 def reader_database(database: Path | str) -> Path:

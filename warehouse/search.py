@@ -16,8 +16,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import WarehouseError
-from warehouse.reader import open_reader
+from opwatch.warehouse.db import WarehouseError
+from opwatch.warehouse.reader import open_reader
 
 INDEX_SCHEMA = "fts_main_articles"
 SNIPPET_CHARS = 220
@@ -188,7 +188,7 @@ def _filters(
 
 def reindex(database: Path | str) -> int:
     """Rebuild the index now (opens the warehouse read-write: not during a load)."""
-    from warehouse.db import connect
+    from opwatch.warehouse.db import connect
 
     con = connect(database)
     try:

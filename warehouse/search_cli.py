@@ -11,8 +11,8 @@ from typing import Any
 import duckdb
 from rich.text import Text
 
-from warehouse.db import WarehouseError
-from warehouse.search import SearchUnavailable, reindex, search
+from opwatch.warehouse.db import WarehouseError
+from opwatch.warehouse.search import SearchUnavailable, reindex, search
 
 
 def _day(value: datetime | None) -> date | None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import WarehouseError
-from warehouse.reader import reader_database
-from warehouse.search import NO_AUTOINSTALL, SearchUnavailable, fts_extension_path
+from opwatch.warehouse.db import WarehouseError
+from opwatch.warehouse.reader import reader_database
+from opwatch.warehouse.search import NO_AUTOINSTALL, SearchUnavailable, fts_extension_path
 
 
 class ShellUnavailable(RuntimeError):

@@ -21,11 +21,11 @@ import duckdb
 from rich.table import Table
 from rich.text import Text
 
-from warehouse.access import open_error
-from warehouse.db import WarehouseError
-from warehouse.query import ReadOnlyQueryError, check_read_only
-from warehouse.reader import reader_database
-from warehouse.search import SearchUnavailable, load_fts
+from opwatch.warehouse.access import open_error
+from opwatch.warehouse.db import WarehouseError
+from opwatch.warehouse.query import ReadOnlyQueryError, check_read_only
+from opwatch.warehouse.reader import reader_database
+from opwatch.warehouse.search import SearchUnavailable, load_fts
 
 NULL = "NULL"
 

@@ -4,7 +4,7 @@ Migrations create the raw tables only. Each view is one SQL file under warehouse
 (`staging/stg_<table>.sql`: 1:1 with a raw table; `intermediate/int_<name>.sql`; `marts/
 <name>.sql`) holding a CREATE OR REPLACE VIEW named after the file, then COMMENT ON VIEW
 and COMMENT ON COLUMN for every column. `apply_views` re-applies them all, in dependency
-order and in one transaction, at every read-write connect (warehouse.db.migrate), so
+order and in one transaction, at every read-write connect (opwatch.warehouse.db.migrate), so
 changing a view is editing its file. Views in the main schema that no file defines are
 dropped: the layer files own every view there.
 """

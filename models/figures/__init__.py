@@ -6,7 +6,7 @@ role classifier by name (transformer | rules, see Settings.role_classifier).
 
 from __future__ import annotations
 
-from models.figures.extract import METHODS, extract_figures
-from models.figures.numbers import ParsedNumber, parse_number, scan_numbers
+from opwatch.models.figures.extract import METHODS, extract_figures
+from opwatch.models.figures.numbers import ParsedNumber, parse_number, scan_numbers
 
 __all__ = ["METHODS", "ParsedNumber", "extract_figures", "parse_number", "scan_numbers"]

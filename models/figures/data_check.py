@@ -5,8 +5,8 @@ surface and a known role. Also reports the batch's counts (articles, sentences w
 numbers, mentions, share of `other`) and flags any 8-word run shared with the real-dev
 texts, when their cache is present (training data must be our own words).
 
-    python -m models.figures.data_check models/figures/data/articles/b01.jsonl
-    python -m models.figures.data_check --scan "Police detained 36 people in 14 countries."
+    python -m opwatch.models.figures.data_check models/figures/data/articles/b01.jsonl
+    python -m opwatch.models.figures.data_check --scan "Police detained 36 people in 14 countries."
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from models.figures.numbers import scan_numbers
-from models.text import sentence_spans
+from opwatch.models.figures.numbers import scan_numbers
+from opwatch.models.text import sentence_spans
 from opwatch.records import FIGURE_ROLES
 
 STYLES = {

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from models.figures.extract import extract_figures
 from opwatch.gold import figure_items
+from opwatch.models.figures.extract import extract_figures
 from opwatch.scoring import FieldScore, score_field
 
 CONFIG_PATH = Path(__file__).resolve().parent / "config.json"
@@ -36,7 +36,7 @@ def role_accuracy(method: str, split: str = "test") -> tuple[float, int, list[st
     """Share of labelled numbers in one split of the role articles (data/articles, drawn
     per article with the training config's seed and fractions) whose role `method` gets
     right, over whole articles."""
-    from models.figures.role_data import article_text, load_articles, split_of
+    from opwatch.models.figures.role_data import article_text, load_articles, split_of
 
     cfg = json.loads(CONFIG_PATH.read_text())
 

@@ -7,14 +7,14 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from models.figures.numbers import ParsedNumber, scan_numbers
-from models.figures.roles_rules import Mention, RuleVote, rule_role
-from models.figures.scope import find_scope
-from models.text import clip_span, sentence_at, sentence_spans
+from opwatch.models.figures.numbers import ParsedNumber, scan_numbers
+from opwatch.models.figures.roles_rules import Mention, RuleVote, rule_role
+from opwatch.models.figures.scope import find_scope
+from opwatch.models.text import clip_span, sentence_at, sentence_spans
 from opwatch.records import Figure
 
 if TYPE_CHECKING:
-    from models.ner.tagger import Analysis
+    from opwatch.models.ner.tagger import Analysis
 
 METHODS = ("rules", "transformer")
 # "combined" named the old rules + frozen-head mix; the transformer now reads the rules'
@@ -116,7 +116,7 @@ def extract_figures(
     method = resolve_method(method)
     items = number_items(text, numbers)
     if method == "transformer" and items:
-        from models.figures.roles_model import (
+        from opwatch.models.figures.roles_model import (
             analyse_text,
             aux_features,
             decide,

@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
-from models.figures.units import detect_unit
+from opwatch.models.figures.units import detect_unit
 
 _SMALL = {
     "one": 1,

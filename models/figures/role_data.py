@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.figures.extract import number_items, previous_vote
-from models.figures.numbers import scan_numbers
-from models.figures.roles_model import aux_features
+from opwatch.models.figures.extract import number_items, previous_vote
+from opwatch.models.figures.numbers import scan_numbers
+from opwatch.models.figures.roles_model import aux_features
 from opwatch.records import FIGURE_ROLES
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "data" / "articles"
@@ -72,7 +72,7 @@ def article_text(article: dict) -> tuple[str, dict[int, str]]:
 
 def encode_article(article: dict, tagger: Any) -> list[Window]:
     """The article's windows with their number targets (the tagger's own windowing)."""
-    from models.ner.tagger import Analysis
+    from opwatch.models.ner.tagger import Analysis
 
     text, roles = article_text(article)
     doc = tagger.prepare(text)

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models.figures.numbers import ParsedNumber
-from models.figures.roles_rules import CURRENCIES, MEDIA_UNITS, RuleVote
+from opwatch.models.figures.numbers import ParsedNumber
+from opwatch.models.figures.roles_rules import CURRENCIES, MEDIA_UNITS, RuleVote
 from opwatch.records import FIGURE_ROLES, QUALIFIERS
 
 if TYPE_CHECKING:
-    from models.ner.tagger import Analysis
+    from opwatch.models.ner.tagger import Analysis
 
 UNIT_KINDS = ("none", "currency", "bytes", "media")
 _VOTE_DIM = len(FIGURE_ROLES) + 1
@@ -57,7 +57,7 @@ def aux_features(
 
 def analyse_text(text: str) -> Analysis:
     """Encode one text with the shipped shared model (used when no analysis is given)."""
-    from models.ner.tagger import get_tagger
+    from opwatch.models.ner.tagger import get_tagger
 
     return get_tagger(None, "torch").analyse([text])[0]
 
@@ -100,7 +100,7 @@ def predict_roles(
     """Calibrated role probabilities for each number span (character offsets)."""
     import torch
 
-    from models.ner.modeling import number_states
+    from opwatch.models.ner.modeling import number_states
 
     model = analysis.model
     if model is None or analysis.states is None or model.role_head is None:

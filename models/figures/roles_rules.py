@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
-from models.figures.numbers import ParsedNumber
+from opwatch.models.figures.numbers import ParsedNumber
 
 CURRENCIES = {
     "USD",

@@ -1,6 +1,6 @@
 """Scope of a figure: the country or place its count is limited to.
 
-Countries are resolved by models.normalize.countries.country_code (names, short forms,
+Countries are resolved by opwatch.models.normalize.countries.country_code (names, short forms,
 demonyms -> ISO2), imported lazily. While that module is absent a tiny pycountry
 fallback covers names and a few common aliases.
 """
@@ -100,7 +100,7 @@ def _fallback_code(surface: str) -> str | None:
 @lru_cache(maxsize=1)
 def _resolver() -> Callable[[str], str | None]:
     try:
-        from models.normalize.countries import country_code
+        from opwatch.models.normalize.countries import country_code
     except ImportError:
         return _fallback_code
     return country_code

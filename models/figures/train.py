@@ -1,6 +1,6 @@
 """Train the figure-role head and the shared encoder together with the NER head.
 
-    python -m models.figures.train [--config models/figures/config.json] [--out DIR]
+    python -m opwatch.models.figures.train [--config models/figures/config.json] [--out DIR]
                                    [--max-steps N] [--no-ner]
 
 Starts from the shipped casing-aware NER model (`init_dir`), attaches a fresh role head
@@ -25,16 +25,16 @@ import torch
 from torch import nn
 from transformers import AutoTokenizer
 
-from models.figures.role_data import Window, encode_article, load_articles, split_of
-from models.figures.role_metrics import (
+from opwatch.models.figures.role_data import Window, encode_article, load_articles, split_of
+from opwatch.models.figures.role_metrics import (
     calibration,
     choose_threshold,
     fit_temperature,
     role_report,
 )
-from models.figures.roles_model import AUX_DIM, allowed_roles
-from models.ner.modeling import CasedBertTokenClassifier, number_states
-from models.ner.tagger import NerTagger
+from opwatch.models.figures.roles_model import AUX_DIM, allowed_roles
+from opwatch.models.ner.modeling import CasedBertTokenClassifier, number_states
+from opwatch.models.ner.tagger import NerTagger
 from opwatch.records import FIGURE_ROLES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -228,8 +228,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def ner_stream(cfg: dict, tok, rng: random.Random):
     """Endless CoNLL-2003 training batches (document chunks, as the NER recipe)."""
-    from models.ner.conll import read_conll
-    from models.ner.train import batches, collate, encode_docs, make_chunks
+    from opwatch.models.ner.conll import read_conll
+    from opwatch.models.ner.train import batches, collate, encode_docs, make_chunks
 
     ner_cfg = json.loads((REPO / "models/ner/config.json").read_text())
     label2id = {lab: i for i, lab in enumerate(ner_cfg["labels"])}
@@ -298,9 +298,9 @@ def masked_probs(logits: torch.Tensor, windows: list[Window], every: bool = Fals
 
 def ner_scores(model, tok) -> dict:
     """CoNLL valid/test strict span F1 with train.py's chunked evaluation."""
-    from models.ner.conll import read_conll
-    from models.ner.train import encode_docs
-    from models.ner.train import evaluate as ner_evaluate
+    from opwatch.models.ner.conll import read_conll
+    from opwatch.models.ner.train import encode_docs
+    from opwatch.models.ner.train import evaluate as ner_evaluate
 
     ner_cfg = json.loads((REPO / "models/ner/config.json").read_text())
     label2id = {lab: i for i, lab in enumerate(ner_cfg["labels"])}

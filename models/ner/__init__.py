@@ -1,6 +1,6 @@
 """opwatch's own named-entity recogniser (PER / ORG / LOC / MISC).
 
-Attributes are resolved lazily so that ``models.ner.conll`` needs no torch.
+Attributes are resolved lazily so that ``opwatch.models.ner.conll`` needs no torch.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ __all__ = ["NerModelError", "NerSpan", "NerTagger", "get_tagger"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from models.ner import tagger
+        from opwatch.models.ner import tagger
 
         return getattr(tagger, name)
     raise AttributeError(name)

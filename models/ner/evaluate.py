@@ -1,6 +1,6 @@
 """Score the tagger's own inference path on CoNLL-2003 (strict span P/R/F1).
 
-    python -m models.ner.evaluate [--model DIR] [--backend torch|int8|onnx] [--split test]
+    python -m opwatch.models.ner.evaluate [--model DIR] [--backend torch|int8|onnx] [--split test]
 
 Each document's sentences are joined (tokens by spaces, sentences by newlines) and
 tagged as one article; predicted character spans are mapped back onto the tokens.
@@ -13,8 +13,8 @@ import json
 import time
 from pathlib import Path
 
-from models.ner.conll import Document, format_scores, read_conll, span_scores
-from models.ner.tagger import NerSpan, NerTagger
+from opwatch.models.ner.conll import Document, format_scores, read_conll, span_scores
+from opwatch.models.ner.tagger import NerSpan, NerTagger
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "conll2003"

@@ -1,6 +1,6 @@
 """The shared model on ONNX Runtime, int8: export, quantise, load and run.
 
-`make export-onnx` (``python -m models.ner.onnx_backend``) exports two graphs from the
+`make export-onnx` (``python -m opwatch.models.ner.onnx_backend``) exports two graphs from the
 torch model (fp32, the reference): the encoder with the NER head (ids, mask, shapes ->
 token states, NER logits; batch and sequence axes dynamic) and the figure-role head
 (number states, aux -> role logits). After ONNX Runtime's BERT graph fusions, both are
@@ -66,7 +66,7 @@ def export(model_dir: Path, out_dir: Path, per_channel: bool = True) -> list[Pat
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from models.ner.modeling import CasedBertTokenClassifier
+    from opwatch.models.ner.modeling import CasedBertTokenClassifier
 
     model = CasedBertTokenClassifier.load(model_dir)
     model.config._attn_implementation = "eager"  # traceable attention
@@ -191,7 +191,7 @@ class _OnnxRoleHead:
 
 
 def main() -> None:
-    from models.ner.tagger import SHIPPED_DIR
+    from opwatch.models.ner.tagger import SHIPPED_DIR
 
     parser = argparse.ArgumentParser(description="Export the shared model to int8 ONNX.")
     parser.add_argument("--model", type=Path, default=SHIPPED_DIR)

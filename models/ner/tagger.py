@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from models.ner.windows import _sentence_starts, _viterbi, _windows
+from opwatch.models.ner.windows import _sentence_starts, _viterbi, _windows
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
 BACKENDS = ("torch", "int8", "onnx")
@@ -149,7 +149,7 @@ class NerTagger:
             return cls._load_onnx(path, source, name_or_path is None, threads)
         try:
             if (path / "opwatch_ner.json").is_file():
-                from models.ner.modeling import CasedBertTokenClassifier
+                from opwatch.models.ner.modeling import CasedBertTokenClassifier
 
                 marker = json.loads((path / "opwatch_ner.json").read_text())
                 model = CasedBertTokenClassifier.load(path)
@@ -192,7 +192,7 @@ class NerTagger:
     def _load_onnx(cls, path: Path, source: str, shipped: bool, threads: int) -> NerTagger:
         from transformers import AutoTokenizer
 
-        from models.ner.onnx_backend import ENCODER_FILE, OnnxSharedModel, onnx_dir
+        from opwatch.models.ner.onnx_backend import ENCODER_FILE, OnnxSharedModel, onnx_dir
 
         files = onnx_dir(path, shipped)
         if not (path / "opwatch_ner.json").is_file() or not (files / ENCODER_FILE).is_file():
@@ -254,7 +254,7 @@ class NerTagger:
 
     def prepare(self, text: str) -> dict[str, Any]:
         """Words, sub-tokens, shapes and windows of one text (also what training windows)."""
-        from models.ner.modeling import word_shape
+        from opwatch.models.ner.modeling import word_shape
 
         words = split_words(text)
         strings = [text[s:e] for s, e in words]

@@ -1,6 +1,6 @@
 """Fine-tune the casing-aware NER model on CoNLL-2003.
 
-    python -m models.ner.train [--config models/ner/config.json] [--out DIR] [--max-steps N]
+    python -m opwatch.models.ner.train [--config models/ner/config.json] [--out DIR] [--max-steps N]
 
 Training sequences are chunks of consecutive sentences of one document (document
 context, as the tagger sees whole articles), each chunk drawn to a random length
@@ -23,8 +23,8 @@ import torch
 from torch import nn
 from transformers import AutoTokenizer
 
-from models.ner.conll import Document, format_scores, read_conll, span_scores, viterbi_iob2
-from models.ner.modeling import CasedBertTokenClassifier, word_shape
+from opwatch.models.ner.conll import Document, format_scores, read_conll, span_scores, viterbi_iob2
+from opwatch.models.ner.modeling import CasedBertTokenClassifier, word_shape
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,8 @@
 look-ups serve other components (figure scopes, agency keys).
 """
 
-from models.normalize.agencies import canonical_agency
-from models.normalize.countries import country_code, place_code
-from models.normalize.entities import SpanLike, normalise_entities
+from opwatch.models.normalize.agencies import canonical_agency
+from opwatch.models.normalize.countries import country_code, place_code
+from opwatch.models.normalize.entities import SpanLike, normalise_entities
 
 __all__ = ["SpanLike", "canonical_agency", "country_code", "normalise_entities", "place_code"]

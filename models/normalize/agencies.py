@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from models.normalize.countries import PlaceMention, country_name, demonym_of, lookup_place
-from models.normalize.phrases import (
+from opwatch.models.normalize.countries import PlaceMention, country_name, demonym_of, lookup_place
+from opwatch.models.normalize.phrases import (
     TOKEN_RE,
     Hit,
     PhraseMatcher,

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from models.normalize.agencies import AgencyMention, canonical_agency, slug
-from models.normalize.countries import PlaceMention, country_name, demonym_of
-from models.normalize.phrases import Token, fold, token_index_at
+from opwatch.models.normalize.agencies import AgencyMention, canonical_agency, slug
+from opwatch.models.normalize.countries import PlaceMention, country_name, demonym_of
+from opwatch.models.normalize.phrases import Token, fold, token_index_at
 
 GAZETTEERS = Path(__file__).resolve().parents[1] / "gazetteers"
 _POLICE_AFTER = re.compile(

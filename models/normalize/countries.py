@@ -19,7 +19,14 @@ from pathlib import Path
 
 import pycountry
 
-from models.normalize.phrases import TOKEN_RE, Hit, PhraseMatcher, Token, fold, longest_first
+from opwatch.models.normalize.phrases import (
+    TOKEN_RE,
+    Hit,
+    PhraseMatcher,
+    Token,
+    fold,
+    longest_first,
+)
 
 GAZETTEERS = Path(__file__).resolve().parents[1] / "gazetteers"
 COUNTRY_KINDS = ("name", "demonym", "ambiguous")

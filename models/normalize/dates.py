@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from models.normalize.date_grammar import (
+from opwatch.models.normalize.date_grammar import (
     PUBLISHED_LABEL,
     TIME,
     UPDATED_LABEL,

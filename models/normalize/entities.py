@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from models.normalize.agencies import (
+from opwatch.models.normalize.agencies import (
     AgencyMention,
     canonical_agency,
     find_agencies,
@@ -21,13 +21,13 @@ from models.normalize.agencies import (
     one_spelling,
     slug,
 )
-from models.normalize.bodies import find_national_bodies, overridden
-from models.normalize.countries import country_code, country_name, find_places, place_code
-from models.normalize.forces import country_body, find_local_forces, looks_like_agency
-from models.normalize.operations import find_operations
-from models.normalize.persons import clean_person, resolve_persons
-from models.normalize.phrases import Token, fold, token_index_at, tokenize
-from models.normalize.units import part_of_parent, tail_of
+from opwatch.models.normalize.bodies import find_national_bodies, overridden
+from opwatch.models.normalize.countries import country_code, country_name, find_places, place_code
+from opwatch.models.normalize.forces import country_body, find_local_forces, looks_like_agency
+from opwatch.models.normalize.operations import find_operations
+from opwatch.models.normalize.persons import clean_person, resolve_persons
+from opwatch.models.normalize.phrases import Token, fold, token_index_at, tokenize
+from opwatch.models.normalize.units import part_of_parent, tail_of
 from opwatch.records import Entity
 
 _TLDS = (
@@ -48,7 +48,7 @@ _PLACE_MODEL = {"name", "demonym", "capital", "city", "region", "ambiguous"}
 
 
 class SpanLike(Protocol):
-    """What the NER tagger returns (models.ner.tagger.NerSpan has these, read-only)."""
+    """What the NER tagger returns (opwatch.models.ner.tagger.NerSpan has these, read-only)."""
 
     @property
     def label(self) -> str: ...  # PER | ORG | LOC | MISC

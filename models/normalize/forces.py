@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from models.normalize.agencies import AgencyMention, canonical_agency, slug
-from models.normalize.countries import lookup_place
-from models.normalize.phrases import TOKEN_RE, Token, fold, title_case_line, token_index_at
+from opwatch.models.normalize.agencies import AgencyMention, canonical_agency, slug
+from opwatch.models.normalize.countries import lookup_place
+from opwatch.models.normalize.phrases import TOKEN_RE, Token, fold, title_case_line, token_index_at
 
 _HEADS = (
     ("police",),

@@ -13,9 +13,9 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
-from models.normalize.agencies import canonical_agency
-from models.normalize.countries import lookup_place
-from models.normalize.phrases import title_case_line
+from opwatch.models.normalize.agencies import canonical_agency
+from opwatch.models.normalize.countries import lookup_place
+from opwatch.models.normalize.phrases import title_case_line
 
 STOP_LIST = Path(__file__).resolve().parents[1] / "gazetteers" / "not_operations.txt"
 _ENGLISH = {"operation", "project"}

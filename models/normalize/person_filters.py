@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from models.normalize.phrases import fold
+from opwatch.models.normalize.phrases import fold
 
 # Headings that open a block of links to other stories (aggregators, blogs).
 _FURNITURE = re.compile(

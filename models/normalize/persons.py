@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from models.normalize.person_filters import (
+from opwatch.models.normalize.person_filters import (
     email_bylines,
     extend_name,
     first_line_part,
@@ -22,7 +22,7 @@ from models.normalize.person_filters import (
     in_ranges,
     trim_tail,
 )
-from models.normalize.phrases import fold
+from opwatch.models.normalize.phrases import fold
 
 TITLES = set(
     "mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend father fr director"

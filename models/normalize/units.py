@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from models.normalize.agencies import AgencyMention, canonical_agency
-from models.normalize.phrases import fold
+from opwatch.models.normalize.agencies import AgencyMention, canonical_agency
+from opwatch.models.normalize.phrases import fold
 
 UNIT_HEADS = {
     "unit",

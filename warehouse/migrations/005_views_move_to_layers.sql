@@ -1,7 +1,7 @@
 -- 005: views leave the migrations. 002 and 003 created the analyst views; they stay
 -- as they were (applied migrations are checksummed), and this drops what they made.
 -- The views are now SQL files under warehouse/layers/, re-applied at every read-write
--- connect (warehouse.views), so a fresh and an upgraded database end up the same.
+-- connect (opwatch.warehouse.views), so a fresh and an upgraded database end up the same.
 -- The number 004 is left to another change; order does not matter here (IF EXISTS).
 DROP VIEW IF EXISTS operation_facts;
 DROP VIEW IF EXISTS figures_by_country;

@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
-from opwatch.reports import svg
-from opwatch.reports.page import esc, evidence, fmt_number, page, safe_link, table
+from opwatch.warehouse.reports import svg
+from opwatch.warehouse.reports.page import esc, evidence, fmt_number, page, safe_link, table
 
 QUALIFIER_SIGNS = {"at_least": "≥", "at_most": "≤", "approx": "~", "exact": ""}
 

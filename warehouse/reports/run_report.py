@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from opwatch.reports import svg
-from opwatch.reports.page import esc, evidence, fmt_number, page, safe_link, table
-from opwatch.reports.warehouse_stats import ReviewItem, WarehouseStats
+from opwatch.warehouse.reports import svg
+from opwatch.warehouse.reports.page import esc, evidence, fmt_number, page, safe_link, table
+from opwatch.warehouse.reports.warehouse_stats import ReviewItem, WarehouseStats
 
 MAX_ROWS_SHOWN = 500  # quarantine rows listed; the rest stay in the quarantine table
 MAX_JSON_CHARS = 2_000
@@ -196,7 +196,7 @@ def render_run_report(
     index_href: str | None = "index.html",
     generated_at: datetime | None = None,
 ) -> str:
-    """The whole page. `outcome` is an expectations.runner.ValidationOutcome; `dossiers`
+    """The whole page. `outcome` is an opwatch.expectations.runner.ValidationOutcome; `dossiers`
     maps operation names to relative links."""
     when = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
     n_failing = sum(not e.success for e in outcome.expectations)

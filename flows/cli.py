@@ -68,7 +68,7 @@ def run(
     # validated before Prefect or any model is imported
     settings = _settings(dask=dask or None, dask_address=dask_address)
     from opwatch.runtime import stop_on_signals
-    from tasks.sources import transportable
+    from opwatch.tasks.sources import transportable
 
     arguments = {
         "sources": [transportable(source) for source in sources],
@@ -81,7 +81,7 @@ def run(
         if not settings.uses_dask:
             print_summary(_run_pipeline(settings, arguments))
             return
-        from opwatch.prefect_server import PrefectServerError, api_for_dask
+        from opwatch.flows.prefect_server import PrefectServerError, api_for_dask
 
         if not os.environ.get("PREFECT_API_URL"):
             err.print(
@@ -105,11 +105,11 @@ def run(
 
 def _run_pipeline(settings: Settings, arguments: dict) -> dict:
     """The flow run; exit 1 when the run failed, 2 on a model, warehouse or Dask error."""
-    from flows.pipeline import configured_pipeline
-    from flows.runners import DaskUnavailableError
-    from models.ner.tagger import NerModelError
     from opwatch.errors import RunFailed
-    from warehouse.db import WarehouseError
+    from opwatch.flows.pipeline import configured_pipeline
+    from opwatch.flows.runners import DaskUnavailableError
+    from opwatch.models.ner.tagger import NerModelError
+    from opwatch.warehouse.db import WarehouseError
 
     try:
         pipeline = configured_pipeline(settings)
@@ -152,7 +152,7 @@ def predict(
     ),
 ) -> None:
     """Clean + extract every article in DIR (no database); write one gold-format line each."""
-    from opwatch.predict import article_files, predict_dir, write_jsonl
+    from opwatch.tasks.predict import article_files, predict_dir, write_jsonl
 
     settings = _settings()
     files = _checked_files(directory, article_files)
@@ -191,7 +191,7 @@ def eval_command(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List misses and false hits."),
 ) -> None:
     """Predict on --docs and score against --gold: P/R/F1 per field, micro-averaged."""
-    from opwatch.predict import article_files, evaluate
+    from opwatch.tasks.predict import article_files, evaluate
 
     if not gold.is_file():
         err.print(f"[red]error:[/red] gold file not found: {gold}")
@@ -224,8 +224,8 @@ def eval_command(
 def _query_errors() -> tuple[type[Exception], ...]:
     import duckdb
 
-    from warehouse.db import WarehouseError
-    from warehouse.query import ReadOnlyQueryError
+    from opwatch.warehouse.db import WarehouseError
+    from opwatch.warehouse.query import ReadOnlyQueryError
 
     return (ReadOnlyQueryError, WarehouseError, duckdb.Error)
 
@@ -241,7 +241,12 @@ def sql(
     limit: int | None = typer.Option(None, "--limit", min=0, help="At most N rows each."),
 ) -> None:
     """Run read-only SQL on the published read snapshot; print plain text (never markup)."""
-    from warehouse.sql_cli import print_results, read_sql_file, read_statements, run_statements
+    from opwatch.warehouse.sql_cli import (
+        print_results,
+        read_sql_file,
+        read_statements,
+        run_statements,
+    )
 
     if (query is None) == (file is None) or csv + as_json + line > 1:
         err.print("error: give a QUERY or -f FILE, and at most one of --csv, --json, --line")
@@ -270,7 +275,7 @@ def search(
     db: Path | None = DbOption,
 ) -> None:
     """Rank articles for QUERY with DuckDB full-text search; show snippets."""
-    from warehouse.search_cli import run_search
+    from opwatch.warehouse.search_cli import run_search
 
     path = db or _settings().database
     code = run_search(
@@ -286,7 +291,7 @@ def shell(
     db: Path | None = DbOption,
 ) -> None:
     """Open the DuckDB CLI read-only on the warehouse (full-text search loaded)."""
-    from warehouse.shell import ShellUnavailable, run_shell
+    from opwatch.warehouse.shell import ShellUnavailable, run_shell
 
     try:
         code = run_shell(db or _settings().database, command)
@@ -304,8 +309,8 @@ def dossier(
     db: Path | None = DbOption,
 ) -> None:
     """Write a self-contained HTML dossier of one operation and print its path."""
-    from opwatch.reports.build import write_operation_dossier
-    from opwatch.reports.dossier import DossierError
+    from opwatch.warehouse.reports.build import write_operation_dossier
+    from opwatch.warehouse.reports.dossier import DossierError
 
     settings = load_settings()
     try:
@@ -325,7 +330,7 @@ def export(
     views: bool = typer.Option(False, "--views", help="Also export the analyst views."),
 ) -> None:
     """Write every table of the warehouse as Parquet."""
-    from warehouse.query import export_parquet
+    from opwatch.warehouse.query import export_parquet
 
     path = db or _settings().database
     try:

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opwatch.reports.dossier import operations_of_articles, write_dossier
-from opwatch.reports.run_report import render_run_report
-from opwatch.reports.runs_index import INDEX_NAME, write_index
-from opwatch.reports.warehouse_stats import collect_stats
-from warehouse.db import WarehouseError
-from warehouse.reader import open_reader
+from opwatch.warehouse.db import WarehouseError
+from opwatch.warehouse.reader import open_reader
+from opwatch.warehouse.reports.dossier import operations_of_articles, write_dossier
+from opwatch.warehouse.reports.run_report import render_run_report
+from opwatch.warehouse.reports.runs_index import INDEX_NAME, write_index
+from opwatch.warehouse.reports.warehouse_stats import collect_stats
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ def article_files(directory: Path) -> list[Path]:
 
 def clean_file(path: Path, settings: Settings, run_id: str = "predict") -> Article | Problem:
     """Read and clean one file without Prefect or the database."""
-    from tasks.clean import clean
-    from tasks.ingest import read_file
+    from opwatch.tasks.clean import clean
+    from opwatch.tasks.ingest import read_file
 
     document = read_file(path, settings)
     if isinstance(document, Problem):
@@ -52,7 +52,7 @@ def predict_files(
 ) -> dict[str, tuple[dict[str, Any], str | None]]:
     """(record, error) per file name; articles are extracted PREDICT_BATCH at a time so
     the encoder batches windows across articles."""
-    from tasks.extract import extract_many
+    from opwatch.tasks.extract import extract_many
 
     out: dict[str, tuple[dict[str, Any], str | None]] = {}
     for i in range(0, len(paths), PREDICT_BATCH):

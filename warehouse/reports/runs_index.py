@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
-from opwatch.reports import svg
-from opwatch.reports.page import esc, page, table
+from opwatch.warehouse.reports import svg
+from opwatch.warehouse.reports.page import esc, page, table
 
 INDEX_NAME = "index.html"
 REPORT_GLOB = "validation_*.html"

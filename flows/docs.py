@@ -8,7 +8,7 @@ A block sits between two marker comments:
     ...
     <!-- END generated -->
 
-`python -m opwatch.docs` (`make docs`) rewrites the blocks in place; `--check` only
+`python -m opwatch.flows.docs` (`make docs`) rewrites the blocks in place; `--check` only
 compares and exits 1 when one is stale. Nothing outside the markers is touched.
 Importing the CLI for its commands does not import Prefect or any model.
 """
@@ -26,9 +26,9 @@ from typing import Any
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from opwatch.settings import ENV_PREFIX, PROJECT_ROOT, Settings
+from opwatch.settings import ENV_PREFIX, Settings, work_root
 
-README = PROJECT_ROOT / "README.md"
+README = work_root() / "README.md"  # the checkout's, when run from one
 # Markers count only at the start of a line, so prose may quote them.
 BLOCK = re.compile(
     r"^(?P<begin><!-- BEGIN generated: (?P<spec>[^>]*?) -->\n)"
@@ -135,7 +135,7 @@ def command_row(name: str, command: Any) -> str:
 def cli_table() -> str:
     import typer
 
-    from opwatch.cli import app
+    from opwatch.flows.cli import app
 
     group = typer.main.get_command(app)
     commands = getattr(group, "commands", None)
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         new = render(text)
         stale = stale_blocks(text)
     except DocsError as error:
-        print(f"opwatch.docs: {error}", file=sys.stderr)
+        print(f"opwatch.flows.docs: {error}", file=sys.stderr)
         return 2
     if args.check:
         for spec in stale:
