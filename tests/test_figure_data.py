@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models.figures.data_check import (
+from opwatch.models.figures.data_check import (
     check_article,
     load_articles,
     real_dev_shingles,

@@ -214,7 +214,7 @@ def test_role_head_reads_each_number_in_both_overlapping_windows() -> None:
     """A long article is cut into windows that overlap by half: a sub-token keeps its
     state from the window where it is most central and, as `alt_states`, from the
     second one; a short text has one window, so both readings are the same."""
-    from models.ner.tagger import get_tagger
+    from opwatch.models.ner.tagger import get_tagger
 
     tagger = get_tagger(None, "torch")
     short = tagger.analyse(["Police in Spain arrested 38 people."])[0]
