@@ -57,19 +57,25 @@ def wait_healthy(api_url: str, proc: subprocess.Popen, timeout: float = STARTUP_
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.2)
     raise PrefectServerError(f"prefect server at {api_url} was not healthy after {timeout:.0f} s")
 
 
-def _die_with_parent() -> None:
-    """In the child before exec (Linux): SIGTERM when the run's process dies, even by
-    SIGKILL, so that no server outlives its run."""
+# Runs uvicorn in the child after setting, on Linux, SIGTERM on the parent's death (even
+# by SIGKILL), so that no server outlives its run. Done after exec, not in a preexec_fn,
+# which is unsafe in a process that already runs threads.
+_CHILD = """import ctypes, os, runpy, sys
+parent = int(sys.argv.pop(1))
+if sys.platform == "linux":
     try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
+        ctypes.CDLL(None).prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
     except (OSError, AttributeError):
-        return
+        pass
+if os.getppid() != parent:
+    sys.exit(0)  # the run is already gone
+sys.argv[0] = "uvicorn"
+runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
+"""
 
 
 def _site_packages() -> str:
@@ -102,13 +108,12 @@ class TemporaryServer:
             self._out = self.log_file.open("ab")
         app = ["--factory", "prefect.server.api.server:create_app"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", _site_packages(), *app,
+            [sys.executable, "-c", _CHILD, str(os.getpid()), "--app-dir", _site_packages(), *app,
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "error",
              "--lifespan", "on"],
             env=env,
             stdout=self._out or subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
         )  # fmt: skip
         _RUNNING.append(self)
         return self.api_url
