@@ -91,7 +91,7 @@ def test_run_api_starts_the_server_first_and_stops_it(monkeypatch, tmp_path: Pat
         assert isinstance(server, TemporaryServer)
         proc = server.proc
         assert os.environ["PREFECT_API_URL"] == server.api_url  # exported before the wait
-        url = server.wait()
+        url = server.wait(timeout=600)  # slow on a loaded machine
         assert url.startswith("http://127.0.0.1:") and url.endswith("/api")
         with urllib.request.urlopen(f"{url}/health", timeout=10) as response:
             assert response.status == 200
