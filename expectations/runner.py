@@ -67,6 +67,29 @@ def _checkpoint(ctx: Any, ds: Any, suite: gx.ExpectationSuite) -> gx.Checkpoint:
     )
 
 
+# One context and its checkpoints per reports folder and process: registering suites,
+# validation definitions and checkpoints writes GX's config files, and costs seconds that
+# a run in many batches would otherwise pay per batch.
+_CHECKPOINTS: dict[Path, dict[str, gx.Checkpoint]] = {}
+
+
+def checkpoints(reports_dir: Path) -> dict[str, gx.Checkpoint]:
+    """The checkpoint of each table (suites.build_suites), registered once per process
+    in the file context under reports_dir (again when that folder was removed)."""
+    key = reports_dir.resolve()
+    cached = _CHECKPOINTS.get(key)
+    if cached is not None and (reports_dir / GX_DIR).is_dir():
+        return cached
+    ctx = open_context(reports_dir)
+    # Re-created each process: a datasource reloaded from a file context loses its
+    # context link in its assets (GX 1.24), so checkpoints would fail with
+    # MissingDataContextError.
+    ds = ctx.data_sources.add_or_update_pandas(DATASOURCE)
+    cached = {table: _checkpoint(ctx, ds, suite) for table, suite in suites.build_suites().items()}
+    _CHECKPOINTS[key] = cached
+    return cached
+
+
 def _gx_error(result: Any) -> str | None:
     """Message of an exception GX caught while evaluating an expectation, if any."""
     info = result.exception_info or {}
@@ -99,15 +122,12 @@ Failures = dict[str, list[tuple[str, str]]]  # row_id -> [(check, reason)]
 
 
 def _run_table(
-    ctx: Any,
-    ds: Any,
-    suite: gx.ExpectationSuite,
+    table: str,
+    checkpoint: gx.Checkpoint,
     df: pd.DataFrame,
     params: dict[str, Any],
     run: RunIdentifier,
 ) -> tuple[Failures, list[ExpectationCount], list[Any]]:
-    table = suite.name
-    checkpoint = _checkpoint(ctx, ds, suite)
     result = checkpoint.run(
         batch_parameters={"dataframe": df}, expectation_parameters=params, run_id=run
     )
@@ -166,17 +186,15 @@ def validate_batch(
         run_date = run_date.date()
     t0 = time.perf_counter()
     frames = suites.build_frames(articles, entities, figures)
-    ctx = open_context(Path(reports_dir))
     params = suites.suite_parameters(articles, run_date)
     run = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
     failures: dict[str, Failures] = {}
     counts: list[ExpectationCount] = []
     result_ids: list[Any] = []
-    # Re-created each run: a datasource reloaded from a file context loses its context
-    # link in its assets (GX 1.24), so checkpoints would fail with MissingDataContextError.
-    ds = ctx.data_sources.add_or_update_pandas(DATASOURCE)
-    for table, suite in suites.build_suites().items():
-        failures[table], table_counts, ids = _run_table(ctx, ds, suite, frames[table], params, run)
+    for table, checkpoint in checkpoints(Path(reports_dir)).items():
+        failures[table], table_counts, ids = _run_table(
+            table, checkpoint, frames[table], params, run
+        )
         counts.extend(table_counts)
         result_ids.extend(ids)
     gx_seconds = time.perf_counter() - t0

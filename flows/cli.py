@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from opwatch.runtime import quiet_environment
 from opwatch.settings import Settings, SettingsError, load_settings
@@ -78,35 +79,35 @@ def run(
         "reports_dir": str(reports) if reports else None,
     }
     with stop_on_signals():
-        if not settings.uses_dask:
-            print_summary(_run_pipeline(settings, arguments))
-            return
-        from opwatch.flows.prefect_server import PrefectServerError, api_for_dask
-
-        if not os.environ.get("PREFECT_API_URL"):
-            err.print(
-                "Dask needs a real Prefect server (each worker would otherwise start a "
-                "temporary one of its own), and PREFECT_API_URL is not set: starting one on "
-                "127.0.0.1 for this run. Set PREFECT_API_URL to use yours; workers on other "
-                "machines need it."
-            )
-        log = settings.data_dir / "prefect-server.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with api_for_dask(log) as (api_url, started):
-                if started:
-                    err.print(f"Prefect server: {api_url} (log: {log})")
-                summary = _run_pipeline(settings, arguments)
-        except PrefectServerError as error:
-            err.print(f"[red]error:[/red] {error}; see {log}, or set PREFECT_API_URL.")
-            raise typer.Exit(2) from None
-    print_summary(summary)
+        print_summary(_run_with_server(settings, arguments))
 
 
-def _run_pipeline(settings: Settings, arguments: dict) -> dict:
+def _run_with_server(settings: Settings, arguments: dict) -> dict:
+    """Start the run's Prefect server first (it imports itself while this process imports
+    the pipeline), unless PREFECT_API_URL names one; Dask workers report to it too."""
+    from opwatch.flows.prefect_server import PrefectServerError, run_api
+
+    if settings.uses_dask and not os.environ.get("PREFECT_API_URL"):
+        err.print(
+            "Dask needs a real Prefect server (each worker would otherwise start a "
+            "temporary one of its own), and PREFECT_API_URL is not set: starting one on "
+            "127.0.0.1 for this run. Set PREFECT_API_URL to use yours; workers on other "
+            "machines need it."
+        )
+    log = settings.data_dir / "prefect-server.log"
+    try:
+        with run_api(log) as server:
+            return _run_pipeline(settings, arguments, server)
+    except PrefectServerError as error:
+        err.print(f"[red]error:[/red] {error}; see {log}, or set PREFECT_API_URL.")
+        raise typer.Exit(2) from None
+
+
+def _run_pipeline(settings: Settings, arguments: dict, server: Any) -> dict:
     """The flow run; exit 1 when the run failed, 2 on a model, warehouse or Dask error."""
     from opwatch.errors import RunFailed
     from opwatch.flows.pipeline import configured_pipeline
+    from opwatch.flows.prefect_server import prefect_api
     from opwatch.flows.runners import DaskUnavailableError
     from opwatch.models.ner.tagger import NerModelError
     from opwatch.warehouse.db import WarehouseError
@@ -114,7 +115,11 @@ def _run_pipeline(settings: Settings, arguments: dict) -> dict:
     try:
         pipeline = configured_pipeline(settings)
         with err.status("Running the opwatch pipeline (Prefect flow)..."):
-            return pipeline(**arguments)
+            api_url = server.wait()
+            if getattr(server, "log_file", None):
+                err.print(f"Prefect server for this run: {api_url} (log: {server.log_file})")
+            with prefect_api(api_url):
+                return pipeline(**arguments)
     except RunFailed as failed:
         if failed.summary:
             print_summary(failed.summary)

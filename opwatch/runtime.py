@@ -35,17 +35,22 @@ def quiet_environment() -> None:
 
 
 def stop_prefect_servers() -> int:
-    """Stop every temporary Prefect server this process started; returns how many."""
+    """Stop every temporary Prefect server this process started (opwatch's own, and any
+    Prefect started itself); returns how many."""
+    stopped = 0
+    ours = sys.modules.get("opwatch.flows.prefect_server")
+    if ours is not None:
+        stopped += ours.stop_running_servers()
     module = sys.modules.get("prefect.server.api.server")
-    if module is None:
-        return 0
-    servers = list(module.SubprocessASGIServer._instances.values())
-    for server in servers:
-        server.stop()
-    return len(servers)
+    if module is not None:
+        servers = list(module.SubprocessASGIServer._instances.values())
+        for server in servers:
+            server.stop()
+        stopped += len(servers)
+    return stopped
 
 
-def _is_stop(exc: BaseException) -> bool:
+def is_stop(exc: BaseException) -> bool:
     if isinstance(exc, KeyboardInterrupt):
         return True
     return type(exc).__name__ == "TerminationSignal"  # Prefect's SIGTERM bridge
@@ -70,7 +75,7 @@ def stop_on_signals() -> Iterator[None]:
     try:
         yield
     except BaseException as exc:
-        if not _is_stop(exc):
+        if not is_stop(exc):
             raise
         signum = received[-1] if received else getattr(exc, "signal", signal.SIGINT)
         try:

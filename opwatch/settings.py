@@ -124,7 +124,7 @@ class Settings(BaseSettings):
         30, ge=1, description="run reports (and GX results) kept; older ones are deleted"
     )
     chunk_size: int = Field(
-        8, ge=1, description="articles per read/extract task (not one task per article)"
+        32, ge=1, description="articles per read/extract task (not one task per article)"
     )
     batch_size: int = Field(500, ge=1, description="articles validated and loaded per transaction")
     dask: bool = Field(

@@ -108,7 +108,8 @@ def load_run(
             failure = exc
             _record_failed(con, info, len(outcome.quarantine))
         else:
-            log.info(refresh_after_load(con))  # `opwatch search` reads the rebuilt index
+            # `opwatch search` reads the rebuilt index (kept when no article was loaded)
+            log.info(refresh_after_load(con, changed=bool(outcome.articles)))
             result.data_tests = run_data_tests(con)
             mark_run(con, run_id, result.data_tests)
             for bad in failed(result.data_tests):

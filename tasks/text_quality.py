@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Invisible format characters with no meaning in news text: zero-width space, word joiner
 # and invisible operators, soft hyphen, BOM, bidi marks/embeddings/isolates, Mongolian
@@ -55,12 +56,19 @@ def too_short(text: str, min_words: int) -> str | None:
     return f"only {words} words after cleaning"
 
 
+@lru_cache(maxsize=4096)
+def _script_of(ch: str) -> tuple[str, ...]:
+    name = unicodedata.name(ch, "")
+    return tuple(script for prefix, script in _SCRIPT_OF if name.startswith(prefix))
+
+
 def _scripts(word: str) -> set[str]:
-    found = set()
+    found: set[str] = set()
+    if word.isascii():  # ASCII letters are all Latin: at most one script
+        return {"latin"} if any(ch.isalpha() for ch in word) else found
     for ch in word:
         if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            found.update(script for prefix, script in _SCRIPT_OF if name.startswith(prefix))
+            found.update(_script_of(ch))
     return found
 
 

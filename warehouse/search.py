@@ -197,9 +197,13 @@ def reindex(database: Path | str) -> int:
         con.close()
 
 
-def refresh_after_load(con: duckdb.DuckDBPyConnection) -> str:
+def refresh_after_load(con: duckdb.DuckDBPyConnection, changed: bool = True) -> str:
     """Called after each load: rebuild the index, or say why search is unavailable. A
-    missing extension never fails a load."""
+    missing extension never fails a load. A load that wrote no article (`changed`
+    False: a re-run with nothing new) keeps an existing index: rebuilding it costs time
+    in proportion to the whole warehouse."""
+    if not changed and has_index(con):
+        return "search index kept (no article loaded)"
     try:
         n = rebuild_index(con)
     except (SearchUnavailable, duckdb.Error) as exc:

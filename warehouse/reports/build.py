@@ -11,7 +11,7 @@ from typing import Any
 
 from opwatch.warehouse.db import WarehouseError
 from opwatch.warehouse.reader import open_reader
-from opwatch.warehouse.reports.dossier import operations_of_articles, write_dossier
+from opwatch.warehouse.reports.dossier import write_dossier, write_dossiers
 from opwatch.warehouse.reports.run_report import render_run_report
 from opwatch.warehouse.reports.runs_index import INDEX_NAME, write_index
 from opwatch.warehouse.reports.warehouse_stats import collect_stats
@@ -58,9 +58,7 @@ def publish_run_pages(outcome: Any, database: Path | str, keep_reports: int) -> 
                 "SELECT article_id FROM articles WHERE run_id = ?", [outcome.run_id]
             ).fetchall()
         ]
-        names = operations_of_articles(con, ids)
-        for name in names:
-            pages.dossiers[name] = write_dossier(con, name, reports_dir / DOSSIER_DIR)
+        pages.dossiers = write_dossiers(con, ids, reports_dir / DOSSIER_DIR)
         links = {n: f"{DOSSIER_DIR}/{p.name}" for n, p in pages.dossiers.items()}
         stats = collect_stats(con, outcome.run_id)
         _write(pages.report, render_run_report(outcome, stats, links, index_href=INDEX_NAME))

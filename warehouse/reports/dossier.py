@@ -63,32 +63,64 @@ def find_operation(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str]
 
 def collect_dossier(con: duckdb.DuckDBPyConnection, name: str) -> Dossier:
     op_id, op_name = find_operation(con, name)
-    d = Dossier(op_id, op_name)
-    d.articles = _dicts(con.execute(
-        "SELECT DISTINCT a.article_id, a.published, coalesce(a.sitename, a.source) AS outlet, "
-        "a.source, a.title, a.url FROM operation_articles oa JOIN articles a USING (article_id) "
-        "WHERE oa.operation_id = ? ORDER BY a.published NULLS LAST, outlet", [op_id]))  # fmt: skip
-    d.facts = _dicts(con.execute(
-        "SELECT role, scope_code, unit, n_articles, conflicting, reports FROM operation_facts "
-        "WHERE operation_id = ? ORDER BY role, scope_code NULLS FIRST, unit NULLS FIRST",
-        [op_id]))  # fmt: skip
-    ids = [a["article_id"] for a in d.articles]
-    d.actors = _dicts(con.execute(
-        "SELECT e.kind, e.canonical, e.code, count(DISTINCT e.article_id) AS n_articles, "
+    return collect_dossiers(con, {op_id: op_name})[0]
+
+
+# The operations' articles, as a relation the queries below join (ids bound as a list).
+_OPS = "operation_id IN (SELECT unnest(?::VARCHAR[]))"
+_OP_ARTICLES = (
+    f"WITH oa AS (SELECT DISTINCT operation_id, article_id FROM operation_articles WHERE {_OPS}) "
+)
+
+
+def _by_operation(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row.pop("operation_id"), []).append(row)
+    return grouped
+
+
+def collect_dossiers(con: duckdb.DuckDBPyConnection, operations: dict[str, str]) -> list[Dossier]:
+    """The dossiers of `operations` (id -> name), in four queries however many there are:
+    a run that names thousands of operations does not query the warehouse per operation."""
+    ids = [list(operations)]
+    articles = _by_operation(_dicts(con.execute(
+        "SELECT DISTINCT oa.operation_id, a.article_id, a.published, "
+        "coalesce(a.sitename, a.source) AS outlet, a.source, a.title, a.url "
+        f"FROM operation_articles oa JOIN articles a USING (article_id) WHERE oa.{_OPS} "
+        "ORDER BY oa.operation_id, a.published NULLS LAST, outlet", ids)))  # fmt: skip
+    facts = _by_operation(_dicts(con.execute(
+        "SELECT operation_id, role, scope_code, unit, n_articles, conflicting, reports "
+        f"FROM operation_facts WHERE {_OPS} "
+        "ORDER BY operation_id, role, scope_code NULLS FIRST, unit NULLS FIRST", ids)))  # fmt: skip
+    actors = _by_operation(_dicts(con.execute(
+        _OP_ARTICLES + "SELECT oa.operation_id, e.kind, e.canonical, e.code, "
+        "count(DISTINCT e.article_id) AS n_articles, "
         "arg_min(a.text, e.article_id || lpad(e.start::VARCHAR, 9, '0')) AS text, "
         "arg_min(e.start, e.article_id || lpad(e.start::VARCHAR, 9, '0')) AS start, "
         "arg_min(e.\"end\", e.article_id || lpad(e.start::VARCHAR, 9, '0')) AS \"end\" "
-        "FROM entities e JOIN articles a USING (article_id) "
-        "WHERE list_contains(?, e.article_id) AND e.kind IN ('agency', 'country') "
-        "GROUP BY e.kind, e.canonical, e.code ORDER BY e.kind, n_articles DESC, e.canonical",
-        [ids]))  # fmt: skip
-    d.evidence = _dicts(con.execute(
-        "SELECT f.role, f.display, f.scope_code, f.score, f.start, f.\"end\", f.sentence_start, "
-        "f.sentence_end, f.outlet, f.published, f.title, f.url, f.source, a.text "
-        "FROM figure_details f JOIN articles a USING (article_id) WHERE list_contains(?, "
-        "f.article_id) ORDER BY f.role, f.published NULLS LAST, f.outlet, f.start",
-        [ids]))  # fmt: skip
-    return d
+        "FROM oa JOIN entities e USING (article_id) JOIN articles a USING (article_id) "
+        "WHERE e.kind IN ('agency', 'country') "
+        "GROUP BY oa.operation_id, e.kind, e.canonical, e.code "
+        "ORDER BY oa.operation_id, e.kind, n_articles DESC, e.canonical", ids)))  # fmt: skip
+    evidence = _by_operation(_dicts(con.execute(
+        _OP_ARTICLES + "SELECT oa.operation_id, f.role, f.display, f.scope_code, f.score, "
+        "f.start, f.\"end\", f.sentence_start, f.sentence_end, f.outlet, f.published, "
+        "f.title, f.url, f.source, a.text "
+        "FROM oa JOIN figure_details f USING (article_id) JOIN articles a USING (article_id) "
+        "ORDER BY oa.operation_id, f.role, f.published NULLS LAST, f.outlet, f.start",
+        ids)))  # fmt: skip
+    return [
+        Dossier(
+            op_id,
+            name,
+            articles.get(op_id, []),
+            facts.get(op_id, []),
+            actors.get(op_id, []),
+            evidence.get(op_id, []),
+        )
+        for op_id, name in operations.items()
+    ]
 
 
 def _value(report: dict[str, Any]) -> str:
@@ -160,12 +192,30 @@ def dossier_filename(operation_id: str) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", operation_id.lower()).strip("-") + ".html"
 
 
-def write_dossier(con: duckdb.DuckDBPyConnection, name: str, out_dir: Path) -> Path:
-    d = collect_dossier(con, name)
+def _write_page(d: Dossier, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / dossier_filename(d.operation_id)
     path.write_text(render_dossier(d), encoding="utf-8")
     return path
+
+
+def write_dossier(con: duckdb.DuckDBPyConnection, name: str, out_dir: Path) -> Path:
+    return _write_page(collect_dossier(con, name), out_dir)
+
+
+def write_dossiers(
+    con: duckdb.DuckDBPyConnection, article_ids: list[str], out_dir: Path
+) -> dict[str, Path]:
+    """One page per operation these articles name (name -> page), collected in bulk."""
+    operations = dict(
+        con.execute(
+            "SELECT DISTINCT o.operation_id, o.name FROM operation_articles oa JOIN operations o "
+            "USING (operation_id) WHERE oa.article_id IN (SELECT unnest(?::VARCHAR[])) "
+            "ORDER BY o.name, o.operation_id",
+            [article_ids],
+        ).fetchall()
+    )
+    return {d.name: _write_page(d, out_dir) for d in collect_dossiers(con, operations)}
 
 
 def operations_of_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> list[str]:
@@ -173,7 +223,8 @@ def operations_of_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str
         r[0]
         for r in con.execute(
             "SELECT DISTINCT o.name FROM operation_articles oa JOIN operations o "
-            "USING (operation_id) WHERE list_contains(?, oa.article_id) ORDER BY 1",
+            "USING (operation_id) WHERE oa.article_id IN (SELECT unnest(?::VARCHAR[])) "
+            "ORDER BY 1",
             [article_ids],
         ).fetchall()
     ]
