@@ -15,7 +15,7 @@ from opwatch.tasks.predict import evaluate
 from tests.conftest import EXAMPLES, REAL_DEV, REPO
 
 EXAMPLE_FLOORS = {
-    "figures": 0.95,
+    "figures": 0.97,  # the shipped model scores 0.990 on the examples
     "countries": 0.95,
     "agencies": 0.95,
     "persons": 0.85,
@@ -23,7 +23,7 @@ EXAMPLE_FLOORS = {
     "published": 0.95,
     "redacted": 0.95,
 }
-# The issues' targets for the seeds; figures: the shared model scores 0.862 there (the
+# The issues' targets for the seeds; figures: the shared model scores 0.857 there (the
 # rules that scored 0.968 were written while reading them), real-dev measures instead.
 SEED_FLOORS = {
     "figures": 0.85,
@@ -37,10 +37,10 @@ SEED_FLOORS = {
 
 
 # Real articles (the cache of ../shared/eval/real-dev): floors a little under today's
-# scores (figures P 0.904 R 0.798 F1 0.848, countries 0.996, agencies 0.933, persons 0.986,
+# scores (figures P 0.893 R 0.845 F1 0.869, countries 0.996, agencies 0.933, persons 0.986,
 # operations 1.000, published 1.000).
 REAL_DEV_FLOORS = {
-    "figures": 0.83,
+    "figures": 0.85,
     "countries": 0.98,
     "agencies": 0.92,
     "persons": 0.95,
