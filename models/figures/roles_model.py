@@ -94,13 +94,33 @@ def min_probability(analysis: Analysis) -> float:
     return float(getattr(analysis.model.config, "role_min_probability", 0.0))
 
 
+def number_rows(states: Any, first: int, last: int, n_tokens: int) -> Any:
+    """numpy twin of models.ner.modeling.number_states (which training uses on torch
+    tensors): (3, hidden) = mean over first..last, the sub-token before and after."""
+    import numpy as np
+
+    prev = first - 1 if first > 0 else 0
+    nxt = last + 1 if last + 1 < n_tokens else n_tokens - 1
+    return np.stack([states[first : last + 1].mean(0), states[prev], states[nxt]])
+
+
+def role_logits(head: Any, states: Any, aux: Any) -> Any:
+    """The role head's logits as numpy; the onnx head takes numpy, the torch one tensors."""
+    if getattr(head, "takes_numpy", False):
+        return head(states, aux)
+    import torch
+
+    with torch.inference_mode():
+        return head(torch.from_numpy(states), torch.from_numpy(aux)).numpy()
+
+
 def predict_roles(
     analysis: Analysis, spans: list[tuple[int, int]], aux: list[list[float]]
 ) -> list[dict[str, float]]:
     """Calibrated role probabilities for each number span (character offsets)."""
-    import torch
+    import numpy as np
 
-    from models.ner.modeling import number_states
+    from models.ner.windows import _softmax
 
     model = analysis.model
     if model is None or analysis.states is None or model.role_head is None:
@@ -115,12 +135,11 @@ def predict_roles(
     for start, end in spans:
         span = analysis.token_range(start, end)
         first, last = span if span else (0, 0)
-        rows.append(number_states(analysis.states, first, last, n))
+        rows.append(number_rows(analysis.states, first, last, n))
     if not rows:
         return []
-    with torch.inference_mode():
-        logits = model.role_head(torch.stack(rows), torch.tensor(aux, dtype=torch.float32))
-        probs = (logits / temperature).softmax(-1)
+    logits = role_logits(model.role_head, np.stack(rows), np.asarray(aux, dtype=np.float32))
+    probs = _softmax(logits / temperature)
     return [
         restrict(dict(zip(labels, row.tolist(), strict=True)), allowed_roles(a))
         for row, a in zip(probs, aux, strict=True)
