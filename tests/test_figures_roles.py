@@ -208,3 +208,18 @@ def test_scores_are_probabilities_with_a_threshold() -> None:
 
     assert decide({"arrests": 0.3, "other": 0.25, "charged": 0.45}, 0.5) == ("other", 0.55)
     assert decide({"arrests": 0.6, "other": 0.4}, 0.5) == ("arrests", 0.6)
+
+
+def test_inference_number_rows_match_the_training_number_states() -> None:
+    """The role head reads numpy rows at inference and torch rows in training: same."""
+    import numpy as np
+    import torch
+
+    from models.figures.roles_model import number_rows
+    from models.ner.modeling import number_states
+
+    states = np.random.default_rng(5).normal(size=(7, 4)).astype(np.float32)
+    for first, last in [(0, 0), (2, 4), (6, 6), (0, 6)]:
+        got = number_rows(states, first, last, 7)
+        want = number_states(torch.from_numpy(states), first, last, 7).numpy()
+        np.testing.assert_allclose(got, want, rtol=1e-6)
