@@ -28,17 +28,12 @@ def load_models(settings: Settings) -> NerTagger:
     when OPWATCH_NER_MODEL names a model without a role head).
 
     Guarded by a lock: extract tasks run in a thread pool, and neither the lazy imports
-    of transformers nor the first model load are safe to race.
+    of transformers nor the first model load are safe to race. With the onnx backend
+    neither torch nor transformers is imported.
     """
-    from transformers.utils import logging as hf_logging
-
     from opwatch.models.figures.extract import resolve_method
     from opwatch.models.ner.tagger import get_tagger
 
-    # Articles are windowed by the tagger, so the tokenizer's length warning is noise,
-    # and so are the per-load progress bars in a pipeline's output.
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
     with _LOAD_LOCK:
         tagger = get_tagger(settings.ner_model, settings.ner_backend, settings.ner_threads)
         if resolve_method(settings.role_classifier) != "rules" and tagger.role_labels is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -36,6 +37,8 @@ def clean_file(path: Path, settings: Settings, run_id: str = "predict") -> Artic
 
 
 # Articles whose encoder windows go through the model together (sorted by length).
+# The first article goes alone, so that its result (and the progress bar) comes as soon
+# as the model is loaded, not after a whole batch.
 PREDICT_BATCH = 16
 
 
@@ -50,13 +53,16 @@ def predict_files(
     settings: Settings,
     on_file: Callable[[Path, str | None], None] | None = None,
 ) -> dict[str, tuple[dict[str, Any], str | None]]:
-    """(record, error) per file name; articles are extracted PREDICT_BATCH at a time so
-    the encoder batches windows across articles."""
+    """(record, error) per file name; articles are extracted PREDICT_BATCH at a time
+    (the first one alone) so the encoder batches windows across articles."""
     from opwatch.tasks.extract import extract_many
 
     out: dict[str, tuple[dict[str, Any], str | None]] = {}
-    for i in range(0, len(paths), PREDICT_BATCH):
-        chunk = paths[i : i + PREDICT_BATCH]
+    bounds = [0, *range(1, len(paths), PREDICT_BATCH), len(paths)]
+    for lo, hi in itertools.pairwise(bounds):
+        chunk = paths[lo:hi]
+        if not chunk:
+            continue
         cleaned = {p: clean_file(p, settings) for p in chunk}
         articles = [(p, a) for p, a in cleaned.items() if isinstance(a, Article)]
         results = extract_many([a for _, a in articles], settings)

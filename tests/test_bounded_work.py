@@ -7,6 +7,7 @@ about sixteen. Timings of the same inputs are in `make bench` (bench/hostile_ben
 
 from __future__ import annotations
 
+import math
 import random
 import sys
 from pathlib import Path
@@ -86,6 +87,38 @@ def test_windows_match_the_reference_and_grow_linearly() -> None:
     small = _line_events(_windows, 20_000, list(range(0, 20_000, 9)), 126)
     large = _line_events(_windows, 80_000, list(range(0, 80_000, 9)), 126)
     assert large / small < LINEAR_LIMIT
+
+
+def _check_windows(n: int, starts: list[int], content: int, overlap: float) -> int:
+    """Windows cover every sub-token, fit, move forward, and a window cut in the middle
+    of a sentence shares at least `overlap` of itself with the next; returns their count."""
+    wins = _windows(n, starts, content, overlap)
+    assert wins[0][0] == 0 and wins[-1][1] == n
+    for (s, e), (s2, e2) in zip(wins, wins[1:], strict=False):
+        assert 0 < e - s <= content and s < s2 <= e <= e2
+        if e not in starts:
+            assert e - s2 >= math.ceil(content * overlap)
+    return len(wins)
+
+
+@pytest.mark.parametrize("overlap", [0.5, 0.25, 0.125, 0.0])
+def test_windows_at_any_overlap_cover_the_text(overlap: float) -> None:
+    rng = random.Random(11)
+    for _ in range(100):
+        n = rng.randint(1, 1500)
+        starts = sorted({0, *(rng.randint(0, n) for _ in range(rng.randint(0, n // 6 + 1)))})
+        _check_windows(n, starts, rng.choice([8, 30, 126]), overlap)
+
+
+def test_less_overlap_means_fewer_windows() -> None:
+    counts = [_check_windows(5000, [0], 126, f) for f in (0.5, 0.25, 0.125)]
+    assert counts[0] > counts[1] > counts[2]
+    assert counts[0] == math.ceil((5000 - 126) / 63) + 1  # half a window on each time
+
+
+def test_window_overlap_must_be_a_share_below_one() -> None:
+    with pytest.raises(ValueError, match="overlap"):
+        _windows(10, [0], 8, 1.0)
 
 
 def _analysis(n_words: int) -> Analysis:

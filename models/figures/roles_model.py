@@ -12,7 +12,7 @@ restricted to the roles the parsed unit allows (an amount of money is `money` or
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from opwatch.models.figures.numbers import ParsedNumber
 from opwatch.models.figures.roles_rules import CURRENCIES, MEDIA_UNITS, RuleVote
@@ -94,13 +94,33 @@ def min_probability(analysis: Analysis) -> float:
     return float(getattr(analysis.model.config, "role_min_probability", 0.0))
 
 
+def number_rows(states: Any, first: int, last: int, n_tokens: int) -> Any:
+    """numpy twin of opwatch.models.ner.modeling.number_states (which training uses on torch
+    tensors): (3, hidden) = mean over first..last, the sub-token before and after."""
+    import numpy as np
+
+    prev = first - 1 if first > 0 else 0
+    nxt = last + 1 if last + 1 < n_tokens else n_tokens - 1
+    return np.stack([states[first : last + 1].mean(0), states[prev], states[nxt]])
+
+
+def role_logits(head: Any, states: Any, aux: Any) -> Any:
+    """The role head's logits as numpy; the onnx head takes numpy, the torch one tensors."""
+    if getattr(head, "takes_numpy", False):
+        return head(states, aux)
+    import torch
+
+    with torch.inference_mode():
+        return head(torch.from_numpy(states), torch.from_numpy(aux)).numpy()
+
+
 def predict_roles(
     analysis: Analysis, spans: list[tuple[int, int]], aux: list[list[float]]
 ) -> list[dict[str, float]]:
     """Calibrated role probabilities for each number span (character offsets)."""
-    import torch
+    import numpy as np
 
-    from opwatch.models.ner.modeling import number_states
+    from opwatch.models.ner.windows import _softmax
 
     model = analysis.model
     if model is None or analysis.states is None or model.role_head is None:
@@ -117,20 +137,23 @@ def predict_roles(
         ranges.append(span if span else (0, 0))
     if not ranges:
         return []
+    # each number read in the window where it is most central and in the second one
+    # (windows overlap by half); the two calibrated probability vectors are averaged
     readings = [analysis.states]
     if analysis.alt_states is not None:
         readings.append(analysis.alt_states)
-    features = torch.tensor(aux, dtype=torch.float32)
-    with torch.inference_mode():
-        probs = sum(
-            (
-                model.role_head(
-                    torch.stack([number_states(h, f, last, n) for f, last in ranges]), features
-                )
-                / temperature
-            ).softmax(-1)
-            for h in readings
-        ) / len(readings)
+    features = np.asarray(aux, dtype=np.float32)
+    probs = sum(
+        _softmax(
+            role_logits(
+                model.role_head,
+                np.stack([number_rows(h, first, last, n) for first, last in ranges]),
+                features,
+            )
+            / temperature
+        )
+        for h in readings
+    ) / len(readings)
     return [
         restrict(dict(zip(labels, row.tolist(), strict=True)), allowed_roles(a))
         for row, a in zip(probs, aux, strict=True)

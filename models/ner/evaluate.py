@@ -86,9 +86,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--json", action="store_true", help="print the scores as JSON too")
     args = ap.parse_args(argv)
 
-    import torch
+    if args.backend != "onnx":  # the onnx backend takes its threads below, without torch
+        import torch
 
-    torch.set_num_threads(args.threads)
+        torch.set_num_threads(args.threads)
     path = Path(args.data_dir) / f"{args.split}.txt"
     if not path.is_file():
         raise SystemExit(f"CoNLL-2003 {args.split} split not found at {path}")

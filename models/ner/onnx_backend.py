@@ -9,18 +9,21 @@ and the fused attention; embeddings stay fp32). The legacy TorchScript exporter 
 (``dynamo=False``): torch 2.13's default dynamo exporter needs onnxscript and takes
 ``dynamic_shapes`` rather than ``dynamic_axes``.
 
-At run time (``OPWATCH_NER_BACKEND=onnx``) only the tokenizer, the config and the two
-ONNX sessions are loaded; torch serves for the small tensor work around them.
+At run time (``OPWATCH_NER_BACKEND=onnx``) only the tokenizer (the `tokenizers`
+library), the config (plain JSON) and the two ONNX sessions are loaded: numpy does the
+small array work around them, and neither torch nor transformers is imported.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import tempfile
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 SHIPPED_ONNX_DIR = Path(__file__).resolve().parent / "onnx"
@@ -142,9 +145,9 @@ class OnnxSharedModel:
 
     def __init__(self, model_dir: Path, files_dir: Path, threads: int = 0) -> None:
         import onnxruntime as ort
-        from transformers import BertConfig
 
-        self.config = BertConfig.from_pretrained(str(model_dir), local_files_only=True)
+        # the fields read at run time (hidden_size, role_labels, role_temperature...)
+        self.config = SimpleNamespace(**json.loads((model_dir / "config.json").read_text()))
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or default_threads()
         options.inter_op_num_threads = 1
@@ -157,37 +160,35 @@ class OnnxSharedModel:
         self.role_head = None
         if getattr(self.config, "role_labels", None) and (files_dir / ROLE_FILE).is_file():
             session = ort.InferenceSession(str(files_dir / ROLE_FILE), options, providers=providers)
-            self.role_head = _OnnxRoleHead(session)
+            self.role_head = OnnxRoleHead(session)
 
     def encode_and_tag(self, ids: Any, mask: Any, shapes: Any) -> tuple[Any, Any]:
-        """(token states, NER logits) as torch tensors for a batch of windows."""
-        import torch
-
+        """(token states, NER logits) as numpy arrays for a batch of windows (int64
+        numpy arrays of ids, attention mask and word shapes)."""
         hidden, logits = self.encoder.run(
-            None,
-            {
-                "input_ids": ids.numpy(),
-                "attention_mask": mask.numpy(),
-                "shape_ids": shapes.numpy(),
-            },
+            None, {"input_ids": ids, "attention_mask": mask, "shape_ids": shapes}
         )
-        return torch.from_numpy(hidden), torch.from_numpy(logits)
+        return hidden, logits
 
     def eval(self) -> OnnxSharedModel:
         return self
 
 
-class _OnnxRoleHead:
+class OnnxRoleHead:
+    """The role head on ONNX Runtime: numpy (n, 3, hidden) states and (n, aux) features
+    in, numpy logits out."""
+
+    takes_numpy = True
+
     def __init__(self, session: Any) -> None:
         self.session = session
 
     def __call__(self, states: Any, aux: Any) -> Any:
-        import torch
+        import numpy as np
 
-        (logits,) = self.session.run(
-            None, {"states": states.float().numpy(), "aux": aux.float().numpy()}
-        )
-        return torch.from_numpy(logits)
+        feed = {"states": np.asarray(states, np.float32), "aux": np.asarray(aux, np.float32)}
+        (logits,) = self.session.run(None, feed)
+        return logits
 
 
 def main() -> None:

@@ -17,7 +17,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from opwatch.models.ner.windows import _sentence_starts, _viterbi, _windows
+import numpy as np
+
+from opwatch.models.ner.shapes import word_shape
+from opwatch.models.ner.windows import (
+    WINDOW_OVERLAP,
+    _sentence_starts,
+    _softmax,
+    _viterbi,
+    _windows,
+)
+from opwatch.models.ner.wordpieces import WordPieces
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
 BACKENDS = ("torch", "int8", "onnx")
@@ -63,7 +73,7 @@ class Analysis:
     spans: list[NerSpan]
     words: list[tuple[int, int]]
     word_of: list[int]  # word index of each sub-token
-    states: Any  # torch.Tensor (n_subtokens, hidden) or None
+    states: Any  # numpy float32 (n_subtokens, hidden), or None
     model: Any = None  # the shared model whose role head reads `states`
     # the same sub-tokens' states from the window where each sits second most centrally
     # (windows overlap by half, so most sub-tokens are read twice); the role head
@@ -113,13 +123,19 @@ class NerTagger:
         source: str,
     ) -> None:
         self.model = model
-        self.tokenizer = tokenizer
+        self.tokenizer = tokenizer  # a transformers fast tokenizer, or WordPieces
+        self.pieces = (
+            tokenizer
+            if isinstance(tokenizer, WordPieces)
+            else WordPieces.from_transformers(tokenizer)
+        )
         self.labels = labels
         self.cased = cased  # opwatch casing model (takes shape ids)
         self.window = window  # sub-tokens per window, specials included
         self.backend = backend
         self.source = source
         self.batch_size = 32
+        self.overlap = WINDOW_OVERLAP  # share of a window the next one sees again
         self._norm = [_normalise_label(lab) for lab in labels]
         self._constrained = cased  # our model is IOB2: decode under IOB2 constraints
 
@@ -134,9 +150,6 @@ class NerTagger:
                 f"unknown NER backend {backend!r}: set OPWATCH_NER_BACKEND "
                 f"to one of {', '.join(BACKENDS)}"
             )
-        import torch
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
-
         source = str(name_or_path) if name_or_path else str(SHIPPED_DIR)
         path = Path(source).expanduser()
         looks_local = path.exists() or source.startswith((".", "/", "~")) or name_or_path is None
@@ -145,8 +158,16 @@ class NerTagger:
                 f"NER model directory not found: {source}; set "
                 "OPWATCH_NER_MODEL to a model directory or a hub id"
             )
-        if backend == "onnx":
+        if backend == "onnx":  # tokenizers + onnxruntime + numpy: no torch, no transformers
             return cls._load_onnx(path, source, name_or_path is None, threads)
+        import torch
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        # Articles are windowed here, so the tokenizer's length warning is noise, and
+        # so are the per-load progress bars in a pipeline's output.
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
         try:
             if (path / "opwatch_ner.json").is_file():
                 from opwatch.models.ner.modeling import CasedBertTokenClassifier
@@ -190,8 +211,6 @@ class NerTagger:
 
     @classmethod
     def _load_onnx(cls, path: Path, source: str, shipped: bool, threads: int) -> NerTagger:
-        from transformers import AutoTokenizer
-
         from opwatch.models.ner.onnx_backend import ENCODER_FILE, OnnxSharedModel, onnx_dir
 
         files = onnx_dir(path, shipped)
@@ -203,7 +222,7 @@ class NerTagger:
         try:
             marker = json.loads((path / "opwatch_ner.json").read_text())
             model = OnnxSharedModel(path, files, threads)
-            tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            tok = WordPieces.from_dir(path)
         except ImportError as exc:
             raise NerModelError(
                 f"the onnx backend needs onnxruntime ({exc}); install it or set "
@@ -235,18 +254,12 @@ class NerTagger:
         windows = [(d, s, e) for d, doc in enumerate(docs) for s, e in doc["windows"]]
         self._run(docs, windows)
         out = []
+        with_roles = self.role_labels is not None
         for text, doc in zip(texts, docs, strict=True):
-            states = alt = None
-            if self.role_labels is not None and doc["states"] and doc["states"][0] is not None:
-                import torch
-
-                states = torch.stack(doc["states"])
-                alt = torch.stack(
-                    [
-                        a if a is not None else b
-                        for a, b in zip(doc["alt"], doc["states"], strict=True)
-                    ]
-                )
+            states = doc["states"] if with_roles and len(doc["ids"]) else None
+            alt = None
+            if states is not None:  # a sub-token read in one window only: its one state
+                alt = np.where((doc["alt_centrality"] >= 0)[:, None], doc["alt"], states)
             spans = self._decode(text, doc)
             model = self.model if states is not None else None
             out.append(Analysis(spans, doc["words"], doc["word_of"], states, model, alt))
@@ -254,85 +267,90 @@ class NerTagger:
 
     def prepare(self, text: str) -> dict[str, Any]:
         """Words, sub-tokens, shapes and windows of one text (also what training windows)."""
-        from opwatch.models.ner.modeling import word_shape
-
         words = split_words(text)
         strings = [text[s:e] for s, e in words]
-        ids: list[int] = []
-        word_of: list[int] = []
-        if strings:
-            enc = self.tokenizer(
-                strings, is_split_into_words=True, add_special_tokens=False, verbose=False
-            )
-            ids = list(enc["input_ids"])
-            word_of = [w if w is not None else -1 for w in enc.word_ids()]
-        shapes = [word_shape(strings[w]) if w >= 0 else 0 for w in word_of]
+        ids, word_of = self.pieces.encode_words(strings)
+        word_shapes = [word_shape(w) for w in strings]
+        shapes = [word_shapes[w] if w >= 0 else 0 for w in word_of]
         starts = _sentence_starts(text, words, word_of)
-        spans = _windows(len(ids), starts, self.window - 2)
+        spans = _windows(len(ids), starts, self.window - 2, self.overlap)
         return {
             "words": words,
             "ids": ids,
             "word_of": word_of,
             "shapes": shapes,
             "windows": spans,
-            "probs": [None] * len(ids),
-            "states": [None] * len(ids),
-            "centrality": [-1] * len(ids),
-            "alt": [None] * len(ids),  # state from the second most central window
-            "alt_centrality": [-1] * len(ids),
+            "probs": None,  # float32 (n, labels), filled by _run
+            "states": None,  # float32 (n, hidden), filled by _run when there are states
+            "centrality": np.full(len(ids), -1, dtype=np.int64),
+            "alt": None,  # float32 (n, hidden): states from the second most central window
+            "alt_centrality": np.full(len(ids), -1, dtype=np.int64),
         }
 
     def _run(self, docs: list[dict[str, Any]], windows: list[tuple[int, int, int]]) -> None:
-        import torch
-
-        tok = self.tokenizer
+        """Encode the windows in batches of similar length; each sub-token keeps the
+        outputs of the window where it sits most centrally."""
+        pieces = self.pieces
         windows = sorted(windows, key=lambda w: w[2] - w[1])
-        with torch.inference_mode():
-            for i in range(0, len(windows), self.batch_size):
-                batch = windows[i : i + self.batch_size]
-                width = max(e - s for _, s, e in batch) + 2
-                ids = torch.full((len(batch), width), tok.pad_token_id or 0, dtype=torch.long)
-                shapes = torch.zeros_like(ids)
-                mask = torch.zeros_like(ids)
-                for row, (d, s, e) in enumerate(batch):
-                    n = e - s
-                    ids[row, 0], ids[row, n + 1] = tok.cls_token_id, tok.sep_token_id
-                    ids[row, 1 : n + 1] = torch.tensor(docs[d]["ids"][s:e])
-                    shapes[row, 1 : n + 1] = torch.tensor(docs[d]["shapes"][s:e])
-                    mask[row, : n + 2] = 1
-                hidden, logits = self._forward(ids, mask, shapes)
-                probs = logits.softmax(-1)
-                for row, (d, s, e) in enumerate(batch):
-                    doc = docs[d]
-                    for k in range(e - s):
-                        p = s + k
-                        central = min(k, e - s - 1 - k)
-                        state = hidden[row, k + 1] if hidden is not None else None
-                        if central > doc["centrality"][p]:
-                            doc["alt"][p] = doc["states"][p]
-                            doc["alt_centrality"][p] = doc["centrality"][p]
-                            doc["centrality"][p] = central
-                            doc["probs"][p] = probs[row, k + 1]
-                            doc["states"][p] = state
-                        elif central > doc["alt_centrality"][p]:
-                            doc["alt_centrality"][p] = central
-                            doc["alt"][p] = state
+        arrays = {
+            d: (np.asarray(docs[d]["ids"]), np.asarray(docs[d]["shapes"])) for d, _, _ in windows
+        }
+        for i in range(0, len(windows), self.batch_size):
+            batch = windows[i : i + self.batch_size]
+            width = max(e - s for _, s, e in batch) + 2
+            ids = np.full((len(batch), width), pieces.pad_id, dtype=np.int64)
+            shapes = np.zeros_like(ids)
+            mask = np.zeros_like(ids)
+            for row, (d, s, e) in enumerate(batch):
+                n = e - s
+                ids[row, 0], ids[row, n + 1] = pieces.cls_id, pieces.sep_id
+                ids[row, 1 : n + 1] = arrays[d][0][s:e]
+                shapes[row, 1 : n + 1] = arrays[d][1][s:e]
+                mask[row, : n + 2] = 1
+            hidden, logits = self._forward(ids, mask, shapes)
+            probs = _softmax(logits)
+            for row, (d, s, e) in enumerate(batch):
+                doc, n = docs[d], e - s
+                if doc["probs"] is None:
+                    doc["probs"] = np.zeros((len(doc["ids"]), probs.shape[-1]), np.float32)
+                    if hidden is not None:
+                        doc["states"] = np.zeros((len(doc["ids"]), hidden.shape[-1]), np.float32)
+                        doc["alt"] = np.zeros_like(doc["states"])
+                k = np.arange(n)
+                central = np.minimum(k, n - 1 - k)
+                current = doc["centrality"][s:e].copy()
+                better = np.flatnonzero(central > current)
+                second = np.flatnonzero(
+                    (central <= current) & (central > doc["alt_centrality"][s:e])
+                )
+                doc["centrality"][s + better] = central[better]
+                doc["probs"][s + better] = probs[row, better + 1]
+                if hidden is not None:
+                    # the window read so far becomes the second reading
+                    doc["alt"][s + better] = doc["states"][s + better]
+                    doc["alt_centrality"][s + better] = current[better]
+                    doc["states"][s + better] = hidden[row, better + 1]
+                    doc["alt"][s + second] = hidden[row, second + 1]
+                    doc["alt_centrality"][s + second] = central[second]
 
     def _forward(self, ids: Any, mask: Any, shapes: Any) -> tuple[Any, Any]:
-        """(token states or None, NER logits) for a batch of windows."""
+        """(token states or None, NER logits) as numpy arrays for a batch of windows
+        (int64 numpy arrays in)."""
         if self.backend == "onnx":
             return self.model.encode_and_tag(ids, mask, shapes)
-        if self.cased:
-            hidden = self.model.encode(ids, mask, shapes)
-            return hidden, self.model.ner_logits(hidden, shapes)
-        kwargs = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in getattr(self.tokenizer, "model_input_names", []):
-            kwargs["token_type_ids"] = ids.new_zeros(ids.shape)
-        return None, self.model(**kwargs).logits
-
-    def _decode(self, text: str, doc: dict[str, Any]) -> list[NerSpan]:
         import torch
 
+        ids, mask, shapes = (torch.from_numpy(a) for a in (ids, mask, shapes))
+        with torch.inference_mode():
+            if self.cased:
+                hidden = self.model.encode(ids, mask, shapes)
+                return hidden.numpy(), self.model.ner_logits(hidden, shapes).numpy()
+            kwargs = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in getattr(self.tokenizer, "model_input_names", []):
+                kwargs["token_type_ids"] = ids.new_zeros(ids.shape)
+            return None, self.model(**kwargs).logits.numpy()
+
+    def _decode(self, text: str, doc: dict[str, Any]) -> list[NerSpan]:
         words = doc["words"]
         first: dict[int, int] = {}
         for p, w in enumerate(doc["word_of"]):
@@ -341,9 +359,9 @@ class NerTagger:
         if not first:
             return []
         order = sorted(first)
-        probs = torch.stack([doc["probs"][first[w]] for w in order])
+        probs = doc["probs"][[first[w] for w in order]]
         if self._constrained:
-            best = _viterbi(probs.clamp_min(1e-9).log(), self._transition_mask())
+            best = _viterbi(np.log(np.maximum(probs, 1e-9)), self._transition_mask())
         else:
             best = probs.argmax(-1).tolist()
         tags = ["O"] * len(words)
@@ -379,16 +397,15 @@ class NerTagger:
                 cur_type = typ
         return out
 
-    def _transition_mask(self) -> Any:
-        import torch
-
+    def _transition_mask(self) -> tuple[Any, Any]:
+        """(allowed previous x current labels, allowed first labels) under IOB2."""
         n = len(self.labels)
-        ok = torch.ones(n, n, dtype=torch.bool)
+        ok = np.ones((n, n), dtype=bool)
         for i, (pi, ti) in enumerate(self._norm):
             for j, (pj, tj) in enumerate(self._norm):
                 if pj == "I" and (pi == "O" or ti != tj):
                     ok[i, j] = False
-        start = torch.tensor([p != "I" for p, _ in self._norm])
+        start = np.array([p != "I" for p, _ in self._norm])
         return ok, start
 
 

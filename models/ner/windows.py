@@ -3,8 +3,16 @@
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from typing import Any
+
+# Share of a window that the next window covers again. Inference (NerTagger.prepare)
+# and the role-training windows (models/figures/role_data.py, through the same
+# prepare) both use it, so the role head is trained on the windows it will see.
+# Each sub-token keeps the window where it sits most centrally, so an overlap of
+# `f` leaves it at least about f * window / 2 sub-tokens of context on each side.
+WINDOW_OVERLAP = 0.5
 
 
 def _sentence_starts(text: str, words: list[tuple[int, int]], word_of: list[int]) -> list[int]:
@@ -23,11 +31,16 @@ def _sentence_starts(text: str, words: list[tuple[int, int]], word_of: list[int]
     return starts or [0]
 
 
-def _windows(n: int, starts: list[int], content: int) -> list[tuple[int, int]]:
+def _windows(
+    n: int, starts: list[int], content: int, overlap: float = WINDOW_OVERLAP
+) -> list[tuple[int, int]]:
     """Overlapping windows of <= content sub-tokens that begin and end on sentence
-    boundaries where possible (as in training); the next one starts about half a window
-    on, so every sub-token is also seen away from a window edge."""
-    step = max(1, content // 2)
+    boundaries where possible (as in training); the next one starts about
+    (1 - overlap) of a window on, so every sub-token is also seen away from a window
+    edge."""
+    if not 0.0 <= overlap < 1.0:
+        raise ValueError(f"window overlap must be in [0, 1), not {overlap}")
+    step = max(1, content - math.ceil(content * overlap))
     out: list[tuple[int, int]] = []
     start = 0
     while start < n:
@@ -47,6 +60,15 @@ def _windows(n: int, starts: list[int], content: int) -> list[tuple[int, int]]:
     return out
 
 
+def _softmax(logits: Any) -> Any:
+    """Softmax over the last axis, in float32."""
+    import numpy as np
+
+    z = np.asarray(logits, dtype=np.float32)
+    z = np.exp(z - z.max(-1, keepdims=True))
+    return z / z.sum(-1, keepdims=True)
+
+
 def _viterbi(logp: Any, masks: tuple[Any, Any]) -> list[int]:
     """IOB2-constrained best path over word log-probabilities (n_words x n_labels).
     In numpy: per-word steps on a 9 x 9 matrix cost far less there than in torch."""
@@ -54,15 +76,18 @@ def _viterbi(logp: Any, masks: tuple[Any, Any]) -> list[int]:
 
     ok, start = (np.asarray(m) for m in masks)
     lp = np.asarray(logp, dtype=np.float64)
+    # Transitions cost nothing or are forbidden, so the per-word best labels are the
+    # best path whenever they break no constraint (most texts): no loop needed.
+    greedy = lp.argmax(-1)
+    if start[greedy[0]] and ok[greedy[:-1], greedy[1:]].all():
+        return greedy.tolist()
     trans = np.where(ok, 0.0, -np.inf)
     score = np.where(start, lp[0], -np.inf)
-    cols = np.arange(lp.shape[1])
     back = np.empty((max(len(lp) - 1, 0), lp.shape[1]), dtype=np.int64)
     for t in range(1, len(lp)):
         cand = score[:, None] + trans  # prev x cur
-        ptr = cand.argmax(0)
-        score = cand[ptr, cols] + lp[t]
-        back[t - 1] = ptr
+        back[t - 1] = cand.argmax(0)
+        score = cand.max(0) + lp[t]
     path = [int(score.argmax())]
     for ptr in back[::-1]:
         path.append(int(ptr[path[-1]]))

@@ -25,6 +25,7 @@ _HEADS = (
     ("prosecutor", "'", "s", "office"),
     ("prosecutors", "'", "office"),
 )
+_HEAD_FIRST = {head[0] for head in _HEADS}  # a quick test before comparing whole heads
 _HEAD_TAIL = {"service", "department", "force", "bureau", "agency", "command", "headquarters"}
 _MOD_STOP = set(
     "the a an local yesterday today tonight earlier later then when after before meanwhile however"
@@ -253,7 +254,7 @@ def _is_city(name: str) -> bool:
 
 def _head_at(tokens: list[Token], i: int) -> int:
     """Index after a police-like head starting at token i, or -1."""
-    for head in _HEADS:
+    for head in _HEADS if tokens[i].folded in _HEAD_FIRST else ():
         if tuple(t.folded for t in tokens[i : i + len(head)]) == head:
             j = i + len(head)
             if head == ("police",) and j < len(tokens) and tokens[j].folded in _HEAD_TAIL:
