@@ -71,11 +71,14 @@ def stop_on_signals() -> Iterator[None]:
         received.append(signum)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     except BaseException as exc:
-        if not is_stop(exc):
+        # a signal can land inside library code that wraps the KeyboardInterrupt into
+        # its own error (pydantic serialisation during Prefect's start-up, for one):
+        # whatever surfaces once a signal was received is that stop
+        if not (is_stop(exc) or received):
             raise
         signum = received[-1] if received else getattr(exc, "signal", signal.SIGINT)
         try:
@@ -90,4 +93,5 @@ def stop_on_signals() -> Iterator[None]:
             sys.stdout.flush()
             os._exit(EXIT_CODES.get(signum, 130))
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
