@@ -16,6 +16,7 @@ from opwatch.flows.runners import task_runner_for
 from opwatch.flows.tasks import (
     extract_chunk_task,
     known_ids_task,
+    known_raw_keys_task,
     load_outcome_task,
     prepare_models_task,
     read_chunk_task,
@@ -24,7 +25,7 @@ from opwatch.flows.tasks import (
 )
 from opwatch.settings import Settings, load_settings
 from opwatch.tasks.assemble import assemble_batch
-from opwatch.tasks.batches import RunTotals, dedupe_batch
+from opwatch.tasks.batches import RunTotals, dedupe_batch, raw_documents
 from opwatch.tasks.chunks import chunk_results, chunked, merge_reads
 from opwatch.tasks.health import run_failures
 from opwatch.tasks.ingest import expand
@@ -71,6 +72,8 @@ def pipeline(
     totals = RunTotals(run_id, started, settings.reports, n_sources=len(sources), fingerprint=key)
     report_path = str(summary_html_path(settings.reports, run_id))
     known = known_ids_task(settings.database)
+    # content loaded before is recognised by its raw key and never cleaned (not with --force)
+    known_raw = {} if force else known_raw_keys_task(settings.database)
     seen: dict[str, str] = {}
     models_ready = False
     failures: list[str] = []
@@ -83,12 +86,14 @@ def pipeline(
             settings=unmapped(settings),
             run_id=unmapped(run_id),
             now=unmapped(started),
+            known_raw=unmapped(known_raw),
         )
-        articles, problems = merge_reads(source_chunks, _outcomes(reads))
+        read = merge_reads(source_chunks, _outcomes(reads))
+        problems = read.problems
         if number == 1:
             problems = listing_problems + problems
-        deduped = dedupe_batch(articles, known, seen, force)
-        totals.n_skipped += len(deduped.already_loaded)
+        deduped = dedupe_batch(read.articles, known, seen, force, read.known)
+        totals.n_skipped += len(deduped.already_loaded) + len(deduped.unread)
         if deduped.new and not models_ready:
             # A missing or broken model stops the run here, with its own message.
             prepare_models_task.submit(settings).result()
@@ -114,6 +119,9 @@ def pipeline(
             totals.run_info(report_path, status),
             first_batch=number == 1,
             lock_timeout=settings.lock_timeout,
+            raw_documents=raw_documents(
+                read.raw_keys, [*outcome.articles, *deduped.already_loaded]
+            ),
         )
         totals.add(outcome, loaded)
 

@@ -33,7 +33,7 @@ from opwatch.tasks.dedupe import dedupe_articles
 from opwatch.tasks.extract import extract_facts, prepare_models
 from opwatch.tasks.fetch import fetch
 from opwatch.tasks.ingest import ingest
-from opwatch.tasks.load import known_ids, load
+from opwatch.tasks.load import known_ids, known_raw_keys, load
 from opwatch.tasks.report import ARTIFACT_KEY, report_run, run_markdown
 from opwatch.tasks.validate import validate
 from opwatch.warehouse.db import LoadResult
@@ -116,6 +116,7 @@ extract_chunk_task = task(
 validate_task = task(name="validate", cache_policy=NO_CACHE)(validate)
 validate_new_task = task(name="validate-batch", cache_policy=NO_CACHE)(validate_new)
 known_ids_task = task(name="known-article-ids", cache_policy=NO_CACHE)(known_ids)
+known_raw_keys_task = task(name="known-raw-keys", cache_policy=NO_CACHE)(known_raw_keys)
 load_task = task(name="load", cache_policy=NO_CACHE)(load)
 load_outcome_task = task(name="load-batch", cache_policy=NO_CACHE)(load_outcome)
 report_task = task(name="report", cache_policy=NO_CACHE)(report_and_publish)

@@ -8,6 +8,7 @@ with nothing new never pays for it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -29,25 +30,47 @@ if TYPE_CHECKING:
 
 
 def dedupe_batch(
-    articles: list[Article], known_ids: set[str], seen: dict[str, str], force: bool = False
+    articles: list[Article],
+    known_ids: set[str],
+    seen: dict[str, str],
+    force: bool = False,
+    unread: Sequence[tuple[str, str]] = (),
 ) -> DedupeResult:
     """dedupe_articles across the batches of one run: a text already met in an earlier
     batch (`seen`: article id -> first source) is a duplicate (E021) like one met in this
-    batch. Updates `seen` with this batch's new and already-loaded articles."""
+    batch. `unread`: (source, article id) of documents recognised by raw key (loaded
+    before, not cleaned); they count as already loaded and come first. Updates `seen`
+    with this batch's new and already-loaded articles."""
     earlier: list[Problem] = []
+    kept_unread: list[tuple[str, str]] = []
+    for source, article_id in unread:
+        if article_id in seen:
+            earlier.append(_duplicate(source, seen[article_id]))
+        else:
+            seen[article_id] = source
+            kept_unread.append((source, article_id))
     rest: list[Article] = []
     for article in articles:
         if article.article_id in seen:
-            detail = f"same text as {seen[article.article_id]}"
-            error = OpwatchError("E021", detail)
-            earlier.append(Problem(article.source, "clean", "E021", error.message))
+            earlier.append(_duplicate(article.source, seen[article.article_id]))
         else:
             rest.append(article)
     result = dedupe_articles(rest, known_ids, force)
     result.duplicates = earlier + result.duplicates
+    result.unread = kept_unread
     for article in (*result.new, *result.already_loaded):
         seen.setdefault(article.article_id, article.source)
     return result
+
+
+def _duplicate(source: str, first_source: str) -> Problem:
+    error = OpwatchError("E021", f"same text as {first_source}")
+    return Problem(source, "clean", "E021", error.message)
+
+
+def raw_documents(raw_keys: dict[str, str], articles: Sequence[Article]) -> list[tuple[str, str]]:
+    """(raw key, article id) of the articles read this batch, for `raw_documents`."""
+    return [(raw_keys[a.source], a.article_id) for a in articles if a.source in raw_keys]
 
 
 def validate_new(
@@ -67,10 +90,12 @@ def load_outcome(
     info: RunInfo,
     first_batch: bool,
     lock_timeout: float = 60.0,
+    raw_documents: Sequence[tuple[str, str]] = (),
 ) -> LoadResult:
     """Load one validated batch in one transaction (opwatch.tasks.load.load_run: lock backoff,
     data tests, read snapshot); the run's row holds the totals so far. Later batches add
-    to the run's quarantine rows instead of replacing them."""
+    to the run's quarantine rows instead of replacing them. `raw_documents`: (raw key,
+    article id) pairs recorded so that a re-run skips that content before cleaning."""
     from opwatch.tasks.load import load_run
 
     return load_run(
@@ -79,6 +104,7 @@ def load_outcome(
         info,
         lock_timeout=lock_timeout,
         keep_run_quarantine=not first_batch,
+        raw_documents=raw_documents,
     )
 
 

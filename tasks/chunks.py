@@ -7,7 +7,8 @@ Dask worker pays the model load on its first chunk only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
@@ -28,23 +29,45 @@ def chunked(items: Sequence[T], size: int) -> Iterator[list[T]]:
         yield list(items[start : start + size])
 
 
+@dataclass
+class ChunkRead:
+    """What reading a chunk of sources gave."""
+
+    articles: list[Article] = field(default_factory=list)  # cleaned (id = content hash)
+    problems: list[Problem] = field(default_factory=list)  # sources that gave no article
+    raw_keys: dict[str, str] = field(default_factory=dict)  # source -> raw key, as read
+    # (source, article id) of documents whose raw key was loaded before: not cleaned
+    known: list[tuple[str, str]] = field(default_factory=list)
+
+
 def read_chunk(
-    sources: list[str], settings: Settings, run_id: str, now: datetime
-) -> tuple[list[Article], list[Problem]]:
-    """Ingest and clean a chunk of sources: cleaned articles (id = content hash) and the
-    problems of the sources that gave none. Never raises for a bad source."""
+    sources: list[str],
+    settings: Settings,
+    run_id: str,
+    now: datetime,
+    known_raw: Mapping[str, str] | None = None,
+) -> ChunkRead:
+    """Ingest and clean a chunk of sources. A document whose raw key is in `known_raw`
+    (raw key -> loaded article id) is not cleaned: it is reported as known. Never
+    raises for a bad source."""
     from opwatch.tasks.clean import clean
     from opwatch.tasks.ingest import ingest
+    from opwatch.tasks.raw_keys import raw_key
 
     documents, problems = ingest(sources, settings)
-    articles: list[Article] = []
+    read = ChunkRead(problems=problems)
     for document in documents:
+        key = raw_key(document)
+        read.raw_keys[document.source] = key
+        if known_raw and key in known_raw:
+            read.known.append((document.source, known_raw[key]))
+            continue
         cleaned = clean(document, run_id, now)
         if isinstance(cleaned, Problem):
-            problems.append(cleaned)
+            read.problems.append(cleaned)
         else:
-            articles.append(cleaned)
-    return articles, problems
+            read.articles.append(cleaned)
+    return read
 
 
 def extract_chunk(articles: list[Article], settings: Settings) -> list[ExtractResult]:
@@ -65,22 +88,21 @@ def extract_chunk(articles: list[Article], settings: Settings) -> list[ExtractRe
         return results
 
 
-def merge_reads(
-    chunks: list[list[str]], outcomes: list[tuple[list[Article], list[Problem]] | BaseException]
-) -> tuple[list[Article], list[Problem]]:
+def merge_reads(chunks: list[list[str]], outcomes: list[ChunkRead | BaseException]) -> ChunkRead:
     """Join the read chunks in source order; a chunk whose task failed as a whole (a lost
     worker, say) becomes one E020 problem per source, so nothing is lost silently."""
-    articles: list[Article] = []
-    problems: list[Problem] = []
+    merged = ChunkRead()
     for sources, outcome in zip(chunks, outcomes, strict=True):
         if isinstance(outcome, BaseException):
             detail = f"read task failed: {type(outcome).__name__}: {outcome}"
             message = OpwatchError("E020", detail).message
-            problems.extend(Problem(source, "clean", "E020", message) for source in sources)
+            merged.problems.extend(Problem(source, "clean", "E020", message) for source in sources)
             continue
-        articles.extend(outcome[0])
-        problems.extend(outcome[1])
-    return articles, problems
+        merged.articles.extend(outcome.articles)
+        merged.problems.extend(outcome.problems)
+        merged.raw_keys.update(outcome.raw_keys)
+        merged.known.extend(outcome.known)
+    return merged
 
 
 def chunk_results(

@@ -16,6 +16,8 @@ class DedupeResult:
     new: list[Article] = field(default_factory=list)
     already_loaded: list[Article] = field(default_factory=list)
     duplicates: list[Problem] = field(default_factory=list)
+    # (source, article id) recognised by raw key before cleaning: loaded before, not read
+    unread: list[tuple[str, str]] = field(default_factory=list)
 
 
 def dedupe_articles(

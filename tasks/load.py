@@ -15,6 +15,7 @@ from opwatch.warehouse.db import (
     RunInfo,
     WarehouseError,
     known_article_ids,
+    known_raw_documents,
     load_batch,
     migrate,
     record_run,
@@ -32,6 +33,7 @@ __all__ = [
     "LoadResult",
     "RunInfo",
     "known_ids",
+    "known_raw_keys",
     "load",
     "load_run",
 ]
@@ -45,6 +47,18 @@ def known_ids(db_path: Path | str) -> set[str]:
     con = open_read_only(db_path)
     try:
         return known_article_ids(con)
+    finally:
+        con.close()
+
+
+def known_raw_keys(db_path: Path | str) -> dict[str, str]:
+    """Raw key -> article id of the documents whose article is still loaded (empty when
+    the warehouse does not exist yet), from the published snapshot like known_ids."""
+    if not Path(db_path).exists():
+        return {}
+    con = open_read_only(db_path)
+    try:
+        return known_raw_documents(con)
     finally:
         con.close()
 
@@ -81,6 +95,7 @@ def load_run(
     *,
     lock_timeout: float = 60.0,
     keep_run_quarantine: bool = False,
+    raw_documents: Sequence[tuple[str, str]] = (),
 ) -> LoadResult:
     """Wait for the write lock (with backoff, up to lock_timeout s), migrate if needed
     (and re-apply the layer views), load the validated batch and its quarantine in one
@@ -103,6 +118,7 @@ def load_run(
                 outcome.quarantine,
                 info,
                 keep_run_quarantine=keep_run_quarantine,
+                raw_documents=raw_documents,
             )
         except Exception as exc:
             failure = exc

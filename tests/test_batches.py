@@ -13,7 +13,7 @@ from opwatch.expectations.outcome import problems_only
 from opwatch.records import Problem, QuarantineRow
 from opwatch.settings import load_settings
 from opwatch.tasks.batches import RunTotals, dedupe_batch, load_outcome
-from opwatch.tasks.chunks import chunk_results, chunked, merge_reads, read_chunk
+from opwatch.tasks.chunks import ChunkRead, chunk_results, chunked, merge_reads, read_chunk
 from opwatch.warehouse.db import WarehouseError
 from tests.factories import RUN_ID, TEXT_A, TEXT_B, article
 
@@ -37,22 +37,41 @@ def test_read_chunk_cleans_and_reports_bad_sources(tmp_path: Path):
     good = tmp_path / "good.txt"
     good.write_text("Officers in Norway arrested five men after a long inquiry. " * 3)
     (tmp_path / "empty.txt").write_text("")
-    articles, problems = read_chunk(
+    read = read_chunk(
         [str(good), str(tmp_path / "empty.txt"), str(tmp_path / "missing.txt")],
         load_settings(),
         RUN_ID,
         STARTED,
     )
-    assert [a.source for a in articles] == [str(good)]
-    assert sorted(p.code for p in problems) == ["E001", "E005"]
+    assert [a.source for a in read.articles] == [str(good)]
+    assert sorted(p.code for p in read.problems) == ["E001", "E005"]
+    assert read.known == [] and str(good) in read.raw_keys
+
+
+def test_read_chunk_skips_content_known_by_raw_key(tmp_path: Path):
+    good, other = tmp_path / "good.txt", tmp_path / "other.txt"
+    good.write_text("Officers in Norway arrested five men after a long inquiry. " * 3)
+    other.write_text("Police in Chile detained nine suspects in a wide operation. " * 3)
+    first = read_chunk([str(good), str(other)], load_settings(), RUN_ID, STARTED)
+    by_source = {a.source: a.article_id for a in first.articles}
+    known_raw = {first.raw_keys[str(good)]: by_source[str(good)]}
+    again = read_chunk([str(good), str(other)], load_settings(), RUN_ID, STARTED, known_raw)
+    assert again.known == [(str(good), by_source[str(good)])]
+    assert [a.source for a in again.articles] == [str(other)]
+    # a changed file has a new raw key: it is cleaned again
+    good.write_text("Officers in Norway arrested six men after a long inquiry. " * 3)
+    changed = read_chunk([str(good)], load_settings(), RUN_ID, STARTED, known_raw)
+    assert changed.known == [] and len(changed.articles) == 1
 
 
 def test_a_failed_chunk_becomes_one_problem_or_error_per_item():
     a, b, c = article(TEXT_A, "a.txt"), article(TEXT_B, "b.txt"), article(TEXT_A + " x", "c.txt")
-    articles, problems = merge_reads(
-        [["a.txt"], ["b.txt", "c.txt"]], [([a], []), RuntimeError("worker lost")]
+    read = merge_reads(
+        [["a.txt"], ["b.txt", "c.txt"]],
+        [ChunkRead([a], [], {"a.txt": "k"}), RuntimeError("worker lost")],
     )
-    assert articles == [a]
+    assert read.articles == [a] and read.raw_keys == {"a.txt": "k"}
+    problems = read.problems
     assert [(p.source, p.code) for p in problems] == [("b.txt", "E020"), ("c.txt", "E020")]
     assert "worker lost" in problems[0].message
 
@@ -74,6 +93,17 @@ def test_dedupe_across_batches_reports_later_copies_as_duplicates():
     assert "one.txt" in batch2.duplicates[0].message
     forced = dedupe_batch([loaded_before], {loaded_before.article_id}, {}, force=True)
     assert forced.new == [loaded_before]
+
+
+def test_dedupe_counts_unread_known_content_and_its_later_copies():
+    first = article(TEXT_A, "one.txt")
+    seen: dict[str, str] = {}
+    result = dedupe_batch(
+        [article(TEXT_A, "two.txt")], set(), seen, unread=[("one.txt", first.article_id)]
+    )
+    assert result.unread == [("one.txt", first.article_id)] and result.new == []
+    assert [p.code for p in result.duplicates] == ["E021"]
+    assert "one.txt" in result.duplicates[0].message
 
 
 def _outcome_for(articles, problems=()):
@@ -108,6 +138,22 @@ def test_a_run_in_batches_keeps_every_batch_and_the_run_totals(tmp_path: Path):
     merged = totals.outcome()
     assert merged.tables["documents"].failed == 1 and len(merged.quarantine) == 1
     assert [(e.check, e.unexpected) for e in merged.expectations] == [("E001", 1)]
+
+
+def test_raw_keys_are_kept_for_loaded_articles_and_dropped_with_replaced_ones(tmp_path: Path):
+    from opwatch.tasks.load import known_raw_keys
+
+    db = tmp_path / "w.duckdb"
+    a, b = article(TEXT_A, "a.txt"), article(TEXT_B, "b.txt")
+    info = RunTotals(RUN_ID, STARTED, tmp_path).run_info()
+    pairs = [("key-a", a.article_id), ("key-b", b.article_id), ("key-x", "not-loaded")]
+    load_outcome(db, _outcome_for([a, b]), info, first_batch=True, raw_documents=pairs)
+    assert known_raw_keys(db) == {"key-a": a.article_id, "key-b": b.article_id}
+    # a.txt now holds other content: its old article and raw key go
+    changed = article(TEXT_A + " More was found later.", "a.txt")
+    info = RunTotals("run-2", STARTED, tmp_path).run_info()
+    load_outcome(db, _outcome_for([changed]), info, first_batch=True)
+    assert known_raw_keys(db) == {"key-b": b.article_id}
 
 
 def test_a_crash_loses_only_the_batch_in_flight(tmp_path: Path, monkeypatch):

@@ -154,6 +154,16 @@ def known_article_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()}
 
 
+def known_raw_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Raw key -> article id, for articles still loaded (empty before migration 006)."""
+    if not _has_table(con, "raw_documents"):
+        return {}
+    rows = con.execute(
+        "SELECT r.raw_key, r.article_id FROM raw_documents r JOIN articles a USING (article_id)"
+    ).fetchall()
+    return dict(rows)
+
+
 def _utc(value: datetime | None) -> datetime | None:
     """Naive UTC, the warehouse convention for TIMESTAMP columns."""
     if value is None or value.tzinfo is None:
@@ -205,6 +215,26 @@ def _unique(rows: Iterable[tuple]) -> list[tuple]:
             seen.add(row[0])
             out.append(row)
     return out
+
+
+def _record_raw_documents(
+    con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, str]], now: datetime
+) -> None:
+    """Keep (raw key, article id) for the pairs whose article is loaded; known keys stay."""
+    rows = _unique(pairs)
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=["raw_key", "article_id"], dtype=object)
+    con.register("_opwatch_raw", frame)
+    try:
+        con.execute(
+            "INSERT INTO raw_documents (raw_key, article_id, first_seen) "
+            "SELECT r.raw_key, r.article_id, ? FROM _opwatch_raw r "
+            "JOIN articles a USING (article_id) ON CONFLICT DO NOTHING",
+            [now],
+        )
+    finally:
+        con.unregister("_opwatch_raw")
 
 
 RUN_COLUMNS = (
@@ -261,6 +291,7 @@ def load_batch(
     run_info: RunInfo,
     on_step: Callable[[str], None] | None = None,
     keep_run_quarantine: bool = False,
+    raw_documents: Sequence[tuple[str, str]] = (),
 ) -> LoadResult:
     """Load one validated batch in ONE transaction.
 
@@ -270,7 +301,8 @@ def load_batch(
     old version. Operations are upserted by canonical name; one left without articles is
     removed. `on_step(name)` runs after each step (tests inject failures there).
     A run's quarantine rows are replaced, unless `keep_run_quarantine` (a later batch of
-    a run loaded in batches adds to the rows of the earlier ones).
+    a run loaded in batches adds to the rows of the earlier ones). `raw_documents`:
+    (raw key, article id) pairs of what was read, kept for articles that are loaded.
     """
     if run_info.run_id != run_id:
         raise ValueError(f"run_info is for {run_info.run_id}, not {run_id}")
@@ -297,6 +329,7 @@ def load_batch(
         ]
         _delete_children(con, [*batch_ids, *stale])
         if stale:
+            con.execute("DELETE FROM raw_documents WHERE list_contains(?, article_id)", [stale])
             con.execute("DELETE FROM articles WHERE list_contains(?, article_id)", [stale])
         step("delete")
 
@@ -307,6 +340,7 @@ def load_batch(
             for a in new_articles
         )
         inserted = _insert(con, "articles", art_cols, art_rows)
+        _record_raw_documents(con, raw_documents, now)
         step("articles")
 
         ent_rows = _unique((entity_id(e), *astuple(e)) for e in entities)
