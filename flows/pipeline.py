@@ -31,6 +31,11 @@ from opwatch.tasks.health import run_failures
 from opwatch.tasks.ingest import expand
 
 
+# Reading (ingest + clean, or only a hash for known content) is cheap per source next to
+# a Prefect task run, so sources are read in chunks this many times OPWATCH_CHUNK_SIZE.
+READ_CHUNK_FACTOR = 4
+
+
 def new_run_id(now: datetime) -> str:
     return now.strftime("run-%Y%m%dT%H%M%S%fZ")
 
@@ -80,7 +85,7 @@ def pipeline(
 
     batches = list(chunked(expanded, settings.batch_size)) or [[]]
     for number, batch_sources in enumerate(batches, 1):
-        source_chunks = list(chunked(batch_sources, settings.chunk_size))
+        source_chunks = list(chunked(batch_sources, settings.chunk_size * READ_CHUNK_FACTOR))
         reads = read_chunk_task.map(
             source_chunks,
             settings=unmapped(settings),

@@ -55,11 +55,12 @@ def con(db_path: Path):
 
 def test_migrations_recorded_and_idempotent(db_path: Path) -> None:
     con = db.connect(db_path)
-    assert db.migrate(con) == [1, 2, 3, 4, 5]
+    assert db.migrate(con) == [1, 2, 3, 4, 5, 6]
     assert db.migrate(con) == []
     rows = con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
     assert rows == [(1, "001_init"), (2, "002_views"), (3, "003_conflicts_between_sources"),
-                    (4, "004_run_fingerprint"), (5, "005_views_move_to_layers")]  # fmt: skip
+                    (4, "004_run_fingerprint"), (5, "005_views_move_to_layers"),
+                    (6, "006_raw_documents")]  # fmt: skip
     con.close()
 
 
@@ -255,7 +256,7 @@ def test_export_parquet_writes_one_file_per_table(con, db_path, tmp_path) -> Non
     con.close()
     files = export_parquet(db_path, tmp_path / "export")
     names = {p.stem for p in files}
-    assert set(TABLES) | {"schema_migrations"} == names
+    assert set(TABLES) | {"schema_migrations", "raw_documents"} == names
     n = duckdb.sql(
         f"SELECT count(*) FROM read_parquet('{tmp_path / 'export' / 'figures.parquet'}')"
     )
