@@ -30,7 +30,6 @@ from opwatch.tasks.chunks import chunk_results, chunked, merge_reads
 from opwatch.tasks.health import run_failures
 from opwatch.tasks.ingest import expand
 
-
 # Reading (ingest + clean, or only a hash for known content) is cheap per source next to
 # a Prefect task run, so sources are read in chunks this many times OPWATCH_CHUNK_SIZE.
 READ_CHUNK_FACTOR = 4
