@@ -2,7 +2,7 @@
 
     settings that change extraction (ner_model, ner_backend, role_classifier)
   + code version (opwatch version and the extraction code: models/**/*.py, tasks/extract.py,
-    opwatch/records.py)
+    opwatch/records.py, opwatch/text.py)
   + model files (the shipped weights and configs under models/, or OPWATCH_NER_MODEL's
     folder when it names one)
   + gazetteers (models/gazetteers)
@@ -24,7 +24,7 @@ from opwatch import __version__
 from opwatch.settings import PACKAGE_DIR, Settings
 
 EXTRACTION_SETTINGS = ("ner_model", "ner_backend", "role_classifier")
-CODE_FILES = ("tasks/extract.py", "opwatch/records.py")
+CODE_FILES = ("tasks/extract.py", "opwatch/records.py", "opwatch/text.py")
 MODEL_SUFFIXES = {".py", ".json", ".csv", ".txt", ".safetensors", ".bin", ".model", ".tsv"}
 SKIPPED_PARTS = {"data", "__pycache__"}  # training data and bytecode
 

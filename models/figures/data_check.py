@@ -19,8 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 from opwatch.models.figures.numbers import scan_numbers
-from opwatch.models.text import sentence_spans
 from opwatch.records import FIGURE_ROLES
+from opwatch.text import sentence_spans
 
 STYLES = {
     "press_release",

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from opwatch.models.figures.numbers import ParsedNumber, scan_numbers
 from opwatch.models.figures.roles_rules import Mention, RuleVote, rule_role
 from opwatch.models.figures.scope import find_scope
-from opwatch.models.text import clip_span, sentence_at, sentence_spans
 from opwatch.records import Figure
+from opwatch.text import clip_span, sentence_at, sentence_spans
 
 if TYPE_CHECKING:
     from opwatch.models.ner.tagger import Analysis

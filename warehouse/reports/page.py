@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from opwatch.text import sentence_spans
+
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1d2430;
 max-width:80rem}
@@ -59,15 +61,13 @@ def table(
 
 
 def sentence_bounds(text: str, start: int, end: int, limit: int = 300) -> tuple[int, int]:
-    """The sentence around text[start:end]: from the previous '. '/newline to the next one,
-    at most `limit` characters either side."""
-    lo = max(0, start - limit)
-    cut = max(text.rfind(". ", lo, start), text.rfind("\n", lo, start))
-    s = cut + (2 if text.startswith(". ", cut) else 1) if cut >= 0 else lo
-    hi = min(len(text), end + limit)
-    stops = [i for i in (text.find(". ", end, hi), text.find("\n", end, hi)) if i >= 0]
-    e = min(stops) + 1 if stops else hi
-    return s, e
+    """The sentence around text[start:end] (opwatch.text's splitter), read within `limit`
+    characters either side so a one-line file stays cheap."""
+    lo, hi = max(0, start - limit), min(len(text), end + limit)
+    for s, e in sentence_spans(text[lo:hi]):
+        if s <= start - lo < e:
+            return lo + s, max(lo + e, end)
+    return start, end
 
 
 def evidence(

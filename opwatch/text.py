@@ -1,4 +1,9 @@
-"""Sentence spans over the cleaned text (character offsets, never rewritten text)."""
+"""Sentence spans over the cleaned text (character offsets, never rewritten text).
+
+The one sentence splitter: figures' evidence sentences, the role data's checker and the
+reports' evidence all use it. (The encoder's windows cut on a sub-token test of their
+own, models/ner/windows.py, which the model was trained with.)
+"""
 
 from __future__ import annotations
 
