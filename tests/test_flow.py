@@ -205,7 +205,9 @@ def test_missing_inbox_fails_the_flow_run_with_its_reason(harness, tmp_path: Pat
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[ARTIFACT_KEY]))
         )
     mine = [a for a in artifacts if a.flow_run_id in flow_runs]  # the harness is shared
-    assert len(mine) == 2
+    # each run published its summary under the key (under a loaded CI machine the client
+    # was once seen to publish one twice, after a server error, so count runs, not rows)
+    assert {a.flow_run_id for a in mine} == set(flow_runs)
     for artifact in mine:
         assert str(missing) in artifact.data and "Source not found" in artifact.data
 
