@@ -95,3 +95,30 @@ def stop_on_signals() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+# glibc mallopt parameters: the model's activation buffers (a few MB to ~25 MB, freed
+# after every batch) stay in the heap and are reused instead of being mapped, faulted in
+# and returned to the OS each time. Dask's nannies start workers with
+# MALLOC_TRIM_THRESHOLD_=65536, which does exactly that: measured 32% slower extraction
+# on torch. Fixed values also turn off glibc's adaptive threshold, so memory use does
+# not depend on what the process allocated before.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+TRIM_THRESHOLD = 128 << 20
+MMAP_THRESHOLD = 32 << 20
+
+
+def tune_allocator() -> bool:
+    """Set the heap parameters above for this process (glibc only); True when set."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(
+            libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+            and libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+        )
+    except (OSError, AttributeError):  # musl or another libc: keep its defaults
+        return False

@@ -14,7 +14,6 @@ from datetime import datetime
 
 import lxml.etree
 import lxml.html
-import trafilatura
 
 from opwatch.errors import ERRORS
 from opwatch.models.normalize.dates import date_spans, header, publication_date
@@ -293,6 +292,8 @@ def _problem(doc: RawDocument, code: str, detail: str = "") -> Problem:
 
 
 def _from_html(doc: RawDocument) -> dict[str, str | None] | None:
+    import trafilatura  # imported on the first HTML page, not by every run
+
     raw = trafilatura.extract(
         doc.text,
         url=doc.url,

@@ -29,12 +29,16 @@ def load_models(settings: Settings) -> NerTagger:
 
     Guarded by a lock: extract tasks run in a thread pool, and neither the lazy imports
     of transformers nor the first model load are safe to race. With the onnx backend
-    neither torch nor transformers is imported.
+    neither torch nor transformers is imported. The heap is tuned first
+    (opwatch.runtime.tune_allocator): Dask starts its workers with settings that make
+    the model's short-lived buffers slow to allocate.
     """
     from opwatch.models.figures.extract import resolve_method
     from opwatch.models.ner.tagger import get_tagger
+    from opwatch.runtime import tune_allocator
 
     with _LOAD_LOCK:
+        tune_allocator()  # every process that extracts: CLI, deployments, Dask workers
         tagger = get_tagger(settings.ner_model, settings.ner_backend, settings.ner_threads)
         if resolve_method(settings.role_classifier) != "rules" and tagger.role_labels is None:
             get_tagger(None, "torch")  # roles come from the shipped shared model

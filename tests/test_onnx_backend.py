@@ -133,3 +133,16 @@ def test_onnx_predict_imports_neither_torch_nor_transformers(
     assert done.stdout.strip().splitlines()[-1] == "[]"
     record = out.read_text(encoding="utf-8")
     assert "Europol" in record and '"arrests"' in record
+
+
+def test_threads_follow_omp_num_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Dask's nannies give each worker OMP_NUM_THREADS=1: two workers on two cores must
+    # not start two threads each
+    from opwatch.models.ner.onnx_backend import default_threads
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert default_threads() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
+    assert default_threads() >= 1
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert default_threads() == max(1, len(__import__("os").sched_getaffinity(0)))

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from opwatch.records import Article, Entity, Figure, QuarantineRow
 from opwatch.warehouse.keys import entity_id, figure_id, operation_id, operation_name
@@ -184,6 +183,8 @@ def _insert(
     """
     if not rows:
         return 0
+    import pandas as pd  # here, not at import: a re-run with nothing new never needs it
+
     cols = ", ".join(f'"{c}"' for c in columns)
     conflict = " ON CONFLICT DO NOTHING" if keyed else ""
     con.register("_opwatch_batch", pd.DataFrame(rows, columns=list(columns), dtype=object))
@@ -224,6 +225,8 @@ def _record_raw_documents(
     rows = _unique(pairs)
     if not rows:
         return
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=["raw_key", "article_id"], dtype=object)
     con.register("_opwatch_raw", frame)
     try:

@@ -43,7 +43,11 @@ def onnx_dir(model_dir: Path, shipped: bool) -> Path:
 
 
 def default_threads() -> int:
-    """Intra-op threads: the cores this process may run on."""
+    """Intra-op threads: OMP_NUM_THREADS when set (Dask's nannies set it to 1 for each
+    worker process, as torch reads it), else the cores this process may run on."""
+    omp = os.environ.get("OMP_NUM_THREADS", "")
+    if omp.isdigit() and int(omp) > 0:
+        return int(omp)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux

@@ -31,6 +31,11 @@ from opwatch.models.ner.wordpieces import WordPieces
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "weights"
 BACKENDS = ("torch", "int8", "onnx")
+# Windows encoded per forward pass. Measured on 2 cores (400 synthetic articles): 8 is as
+# fast as 32 on torch and 9% faster on ONNX Runtime, and the extraction's memory on top of
+# the loaded model is 150 MB instead of 350 MB (torch) and 90 instead of 240 (onnx): big
+# short-lived activation buffers fragment the heap and grow the arena.
+WINDOWS_PER_BATCH = 8
 # Dotted abbreviations and initials (U.S., e.g., J.), words with inner . & - or
 # apostrophes (but not a trailing possessive 's), the possessive itself, or any other
 # single character. Close to CoNLL-2003's own tokenisation.
@@ -134,7 +139,7 @@ class NerTagger:
         self.window = window  # sub-tokens per window, specials included
         self.backend = backend
         self.source = source
-        self.batch_size = 32
+        self.batch_size = WINDOWS_PER_BATCH
         self.overlap = WINDOW_OVERLAP  # share of a window the next one sees again
         self._norm = [_normalise_label(lab) for lab in labels]
         self._constrained = cased  # our model is IOB2: decode under IOB2 constraints
