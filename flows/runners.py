@@ -19,14 +19,22 @@ class DaskUnavailableError(RuntimeError):
 
 
 def local_cluster_kwargs(settings: Settings) -> dict[str, Any]:
-    """A LocalCluster of `dask_workers` processes, one thread each, on loopback only."""
+    """A LocalCluster of `dask_workers` processes, one thread each, on loopback only,
+    whose workers load the models as they start."""
     return {
         "n_workers": settings.dask_workers,
         "threads_per_worker": 1,
         "processes": True,
         "host": "127.0.0.1",
         "dashboard_address": None,
+        "plugins": (_model_preload(settings),),
     }
+
+
+def _model_preload(settings: Settings) -> Any:
+    from opwatch.flows.dask_plugins import ModelPreload  # needs distributed: the dask extra
+
+    return ModelPreload(settings)
 
 
 def task_runner_for(settings: Settings) -> Any:
