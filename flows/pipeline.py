@@ -25,7 +25,7 @@ from opwatch.flows.tasks import (
 )
 from opwatch.settings import Settings, load_settings
 from opwatch.tasks.assemble import assemble_batch
-from opwatch.tasks.batches import RunTotals, dedupe_batch, raw_documents
+from opwatch.tasks.batches import RunTotals, dedupe_batch, nothing_to_load, raw_documents
 from opwatch.tasks.chunks import chunk_results, chunked, merge_reads
 from opwatch.tasks.health import run_failures
 from opwatch.tasks.ingest import expand
@@ -117,15 +117,17 @@ def pipeline(
                 settings.max_quarantined,
             )
             status = "failed" if failures else None
+        pairs = raw_documents(read.raw_keys, [*outcome.articles, *deduped.already_loaded])
+        if number < len(batches) and nothing_to_load(outcome, pairs):
+            totals.add(outcome, None)  # known content only: the run's row waits for the last
+            continue
         loaded = load_outcome_task(
             settings.database,
             outcome,
             totals.run_info(report_path, status),
-            first_batch=number == 1,
+            first_batch=totals.n_loads == 0,
             lock_timeout=settings.lock_timeout,
-            raw_documents=raw_documents(
-                read.raw_keys, [*outcome.articles, *deduped.already_loaded]
-            ),
+            raw_documents=pairs,
         )
         totals.add(outcome, loaded)
 

@@ -88,7 +88,8 @@ class Settings(BaseSettings):
     ner_threads: int = Field(
         0,
         ge=0,
-        description="intra-op threads of the `onnx` backend; `0` = every core this process may use",
+        description="intra-op threads of the `onnx` backend; `0` = `OMP_NUM_THREADS` when set, "
+        "else every core this process may use",
     )
     role_classifier: Literal["transformer", "rules"] = Field(
         "transformer",

@@ -73,6 +73,15 @@ def raw_documents(raw_keys: dict[str, str], articles: Sequence[Article]) -> list
     return [(raw_keys[a.source], a.article_id) for a in articles if a.source in raw_keys]
 
 
+def nothing_to_load(outcome: ValidationOutcome, raw_pairs: Sequence[tuple[str, str]]) -> bool:
+    """True when a batch would write nothing but the run's counts: no article, no
+    quarantine row, no new raw key (a re-run's batch of known content). Such a batch is
+    not loaded unless it is the run's last, which records the run."""
+    return not (outcome.articles or outcome.entities or outcome.figures or outcome.quarantine) and (
+        not raw_pairs
+    )
+
+
 def validate_new(
     batch: Batch, run_id: str, run_date: date, reports_dir: Path | str
 ) -> ValidationOutcome:
@@ -124,6 +133,7 @@ class RunTotals:
     fingerprint: str | None = None
     n_articles: int = 0  # articles that passed validation in the batches so far
     n_batches: int = 0
+    n_loads: int = 0  # batches loaded (a batch of known content only is not)
     loaded: LoadResult = field(default_factory=_empty_load)
     n_quarantined: int = 0  # distinct (table, row) quarantined, as the runs table counts
     quarantine: list[QuarantineRow] = field(default_factory=list)
@@ -146,14 +156,18 @@ class RunTotals:
             n_quarantined_before=self.n_quarantined,
         )
 
-    def add(self, outcome: ValidationOutcome, loaded: LoadResult) -> None:
+    def add(self, outcome: ValidationOutcome, loaded: LoadResult | None) -> None:
+        """Add a batch; `loaded` None: the batch had nothing to load (nothing_to_load)."""
         self.n_batches += 1
         self.n_articles += len(outcome.articles)
-        for f in fields(LoadResult):
-            if f.name == "data_tests":  # they check the whole warehouse: the latest counts
-                self.loaded.data_tests = list(loaded.data_tests)
-                continue
-            setattr(self.loaded, f.name, getattr(self.loaded, f.name) + getattr(loaded, f.name))
+        if loaded is not None:
+            self.n_loads += 1
+            for f in fields(LoadResult):
+                if f.name == "data_tests":  # they check the whole warehouse: the latest
+                    self.loaded.data_tests = list(loaded.data_tests)
+                    continue
+                total = getattr(self.loaded, f.name) + getattr(loaded, f.name)
+                setattr(self.loaded, f.name, total)
         self.n_quarantined += len({(q.table_name, q.row_key) for q in outcome.quarantine})
         self.quarantine.extend(outcome.quarantine)
         for table, counts in outcome.tables.items():

@@ -12,7 +12,7 @@ import pytest
 from opwatch.expectations.outcome import problems_only
 from opwatch.records import Problem, QuarantineRow
 from opwatch.settings import load_settings
-from opwatch.tasks.batches import RunTotals, dedupe_batch, load_outcome
+from opwatch.tasks.batches import RunTotals, dedupe_batch, load_outcome, nothing_to_load
 from opwatch.tasks.chunks import ChunkRead, chunk_results, chunked, merge_reads, read_chunk
 from opwatch.warehouse.db import WarehouseError
 from tests.factories import RUN_ID, TEXT_A, TEXT_B, article
@@ -138,6 +138,27 @@ def test_a_run_in_batches_keeps_every_batch_and_the_run_totals(tmp_path: Path):
     merged = totals.outcome()
     assert merged.tables["documents"].failed == 1 and len(merged.quarantine) == 1
     assert [(e.check, e.unexpected) for e in merged.expectations] == [("E001", 1)]
+
+
+def test_a_batch_of_known_content_is_not_loaded_but_counted(tmp_path: Path):
+    bad = Problem("empty.txt", "ingest", "E001", "E001: empty")
+    known_only = _outcome_for([])
+    assert nothing_to_load(known_only, [])
+    assert not nothing_to_load(known_only, [("raw-key", "article-id")])  # a new raw key
+    assert not nothing_to_load(_outcome_for([], [bad]), [])  # a quarantine row
+    assert not nothing_to_load(_outcome_for([article(TEXT_A, "a.txt")]), [])
+
+    db = tmp_path / "w.duckdb"
+    totals = RunTotals(RUN_ID, STARTED, tmp_path, n_sources=2)
+    totals.add(known_only, None)  # skipped: nothing written, no run row yet
+    assert totals.n_batches == 1 and totals.n_loads == 0
+    last = _outcome_for([article(TEXT_B, "b.txt")])
+    loaded = load_outcome(db, last, totals.run_info(), first_batch=totals.n_loads == 0)
+    totals.add(last, loaded)
+    assert totals.n_batches == 2 and totals.n_loads == 1
+    assert totals.loaded.articles_inserted == 1 and totals.loaded.data_tests
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT n_articles_loaded, status FROM runs").fetchall() == [(1, "ok")]
 
 
 def test_raw_keys_are_kept_for_loaded_articles_and_dropped_with_replaced_ones(tmp_path: Path):

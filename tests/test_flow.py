@@ -43,7 +43,7 @@ def _inbox(tmp_path: Path) -> Path:
     return inbox
 
 
-def test_pipeline_loads_quarantines_and_is_idempotent(harness, tmp_path: Path):
+def test_pipeline_loads_quarantines_and_is_idempotent(harness, tmp_path: Path, monkeypatch):
     from opwatch.flows.pipeline import pipeline
 
     inbox = _inbox(tmp_path)
@@ -67,11 +67,21 @@ def test_pipeline_loads_quarantines_and_is_idempotent(harness, tmp_path: Path):
         statuses = {r[0] for r in con.execute("SELECT status FROM runs").fetchall()}
     assert statuses == {"quarantined"}
 
-    pipeline(sources=[str(inbox)], db_path=str(db), reports_dir=str(tmp_path / "r"))
+    # the re-run in batches of 2: batches of known content only are not loaded, and the
+    # last batch still records the run with every batch's counts
+    monkeypatch.setenv("OPWATCH_BATCH_SIZE", "2")
+    rerun = pipeline(sources=[str(inbox)], db_path=str(db), reports_dir=str(tmp_path / "r"))
+    monkeypatch.delenv("OPWATCH_BATCH_SIZE")
     second = _counts(db)
     for table in ("articles", "entities", "figures", "operations"):
         assert second[table] == first[table], table
     assert second["runs"] == 2
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute(
+            "SELECT status, n_skipped FROM runs WHERE run_id = ?", [rerun["run_id"]]
+        ).fetchone()
+    assert row is not None and row[0] == "quarantined"  # the bad files, quarantined again
+    assert row[1] == n_good
 
     # --force reloads every article; its run row counts them as the summary does.
     forced = pipeline(
