@@ -16,7 +16,9 @@ from report_world import shared_world
 from opwatch.expectations.runner import checkpoints, validate_batch
 from opwatch.warehouse.db import connect
 from opwatch.warehouse.reader import open_reader
+from opwatch.warehouse.reports import dossier
 from opwatch.warehouse.reports.dossier import collect_dossier, collect_dossiers, write_dossiers
+from opwatch.warehouse.reports.page import evidence
 from opwatch.warehouse.search import has_index, load_fts, refresh_after_load, search
 
 
@@ -44,6 +46,46 @@ def test_bulk_dossiers_match_one_by_one_and_keep_operations_apart(world) -> None
     assert len(single.articles) == 3 and single.evidence and single.actors
     assert list(pages) == ["Operation Rescue"]
     assert "sources disagree" in pages["Operation Rescue"].read_text(encoding="utf-8")
+
+
+def test_dossiers_written_a_group_at_a_time_are_the_same_pages(
+    world, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(world.db, db)
+    con = connect(db)
+    try:  # a second operation, named by one of the articles; one figure with bad bounds
+        con.execute("INSERT INTO operations VALUES ('operation-tide', 'Operation Tide', now())")
+        con.execute(
+            "INSERT INTO operation_articles SELECT 'operation-tide', article_id, 'Tide' "
+            "FROM articles ORDER BY published LIMIT 1"
+        )
+        con.execute(
+            "UPDATE figures SET sentence_end = 10000 WHERE figure_id = "
+            "(SELECT min(figure_id) FROM figures)"
+        )
+        ids = [r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()]
+        together = write_dossiers(con, ids, tmp_path / "together")
+        monkeypatch.setattr(dossier, "OPERATIONS_PER_QUERY", 1)
+        apart = write_dossiers(con, ids, tmp_path / "apart")
+        bad = collect_dossier(con, "Operation Rescue")
+    finally:
+        con.close()
+    assert list(together) == list(apart) == ["Operation Rescue", "Operation Tide"]
+    for name, path in together.items():
+        assert path.read_bytes() == apart[name].read_bytes()
+    # rows carry their sentence only; the whole text where the stored bounds do not hold
+    whole = [e for e in bad.evidence if e["sentence_end"] == 10000]
+    assert len(whole) == 1 and whole[0]["text_from"] == 0 and len(whole[0]["text"]) < 10000
+    sentences = [e for e in bad.evidence if e is not whole[0]]
+    assert sentences and all(
+        len(e["text"]) == e["sentence_end"] - e["sentence_start"]
+        and e["text_from"] == e["sentence_start"]
+        for e in sentences
+    )
+    row = whole[0]
+    expected = evidence(row["text"], row["start"], row["end"])  # sentence found in the text
+    assert "<mark" in expected and expected in together["Operation Rescue"].read_text("utf-8")
 
 
 def test_gx_checkpoints_are_registered_once_per_reports_folder(tmp_path: Path) -> None:
